@@ -1,0 +1,153 @@
+#include "cli/config.h"
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+
+extern char** environ;
+
+namespace parcours::cli {
+namespace {
+
+const SettingSpec* Find(const std::string& key) {
+  for (const auto& s : AllSettings()) {
+    if (key == s.key) return &s;
+  }
+  return nullptr;
+}
+
+std::string EnvName(const std::string& key) {
+  std::string out = "PARCOURS_";
+  for (char c : key) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t\r");
+  std::size_t e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& AllSettings() {
+  static const std::vector<SettingSpec> kAll = {
+      {"config", "", "configuration file (key = value lines)"},
+      {"database", "sqlite:./var/parcours.db",
+       "database URL: sqlite:PATH (embedded) or postgresql://user@host:port/db"},
+      {"bind", "127.0.0.1", "address to listen on"},
+      {"port", "8080", "TCP port to listen on (0 = any free port)"},
+      {"share-dir", "", "directory holding templates/, data/, static/ and node_modules/ "
+                        "(default: the source tree the program was built from)"},
+      {"io-threads", "2", "threads handling connections"},
+      {"worker-threads", "64", "threads running request handlers (may wait on the database)"},
+      {"db-pool", "8", "database connections (PostgreSQL pool; SQLite readers)"},
+      {"api-body-limit", "262144", "largest request body accepted under /api/, in bytes"},
+      {"form-body-limit", "65536", "largest request body accepted elsewhere, in bytes"},
+      {"read-timeout", "30", "seconds allowed to receive one request"},
+      {"idle-timeout", "60", "seconds a keep-alive connection may stay idle"},
+      {"log-level", "info", "debug, info, warn or error"},
+      {"output", "", "output file (backup)"},
+  };
+  return kAll;
+}
+
+Result<Config> Config::Parse(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env) {
+  Config c;
+  for (const auto& s : AllSettings()) {
+    c.values_[s.key] = s.default_value;
+    c.sources_[s.key] = "default";
+  }
+  // Flags first (collected), so --config is known before reading the file.
+  std::map<std::string, std::string> flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      c.help_ = true;
+      continue;
+    }
+    if (!a.starts_with("--")) {
+      c.positional_.push_back(a);
+      continue;
+    }
+    std::string key = a.substr(2);
+    std::string value;
+    auto eq = key.find('=');
+    if (eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key = key.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) return Status::InvalidArgument(key, "--" + key + " needs a value");
+      value = args[++i];
+    }
+    if (!Find(key)) return Status::InvalidArgument(key, "unknown option --" + key);
+    flags[key] = value;
+  }
+  std::string file = flags.count("config") ? flags["config"] : "";
+  if (file.empty()) {
+    auto it = env.find("PARCOURS_CONFIG");
+    if (it != env.end()) file = it->second;
+  }
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Status::InvalidArgument("config", "cannot read configuration file " + file);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      line = Trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      auto eq = line.find('=');
+      if (eq == std::string::npos) {
+        return Status::InvalidArgument("config", file + ":" + std::to_string(n) + ": expected key = value");
+      }
+      std::string key = Trim(line.substr(0, eq));
+      if (!Find(key)) {
+        return Status::InvalidArgument(key, file + ":" + std::to_string(n) + ": unknown setting " + key);
+      }
+      c.values_[key] = Trim(line.substr(eq + 1));
+      c.sources_[key] = "file";
+    }
+  }
+  for (const auto& s : AllSettings()) {
+    auto it = env.find(EnvName(s.key));
+    if (it != env.end()) {
+      c.values_[s.key] = it->second;
+      c.sources_[s.key] = "env";
+    }
+  }
+  for (const auto& [k, v] : flags) {
+    c.values_[k] = v;
+    c.sources_[k] = "flag";
+  }
+  return c;
+}
+
+const std::string& Config::Get(const std::string& key) const { return values_.at(key); }
+const std::string& Config::Source(const std::string& key) const { return sources_.at(key); }
+
+Result<int> Config::GetInt(const std::string& key, int min, int max) const {
+  const std::string& v = Get(key);
+  int out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc() || p != v.data() + v.size() || out < min || out > max) {
+    return Status::InvalidArgument(key, key + " must be a whole number from " +
+                                            std::to_string(min) + " to " + std::to_string(max) +
+                                            " (got '" + v + "')");
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    if (!kv.starts_with("PARCOURS_")) continue;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace parcours::cli

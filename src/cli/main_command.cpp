@@ -1,0 +1,217 @@
+#include "cli/main_command.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/clock.h"
+#include "cli/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "http/web_app.h"
+#include "storage/sqlite/sqlite_storage.h"
+#include "storage/storage.h"
+
+namespace parcours::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  std::vector<const char*> settings;  // settings it reads
+  std::function<int(const Config&)> run;
+};
+
+int Fail(const Status& st) {
+  std::fprintf(stderr, "parcours: %s\n", st.message().c_str());
+  return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+std::string ShareDir(const Config& c) {
+  std::string d = c.Get("share-dir");
+  return d.empty() ? std::string(PARCOURS_DEFAULT_SHARE_DIR) : d;
+}
+
+// Creates the parent directory of a SQLite file so a fresh checkout works.
+void EnsureSqliteDir(const std::string& url) {
+  if (url.starts_with("postgres")) return;
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  auto parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+}
+
+Result<std::unique_ptr<storage::Storage>> OpenAndMigrate(const Config& c, bool migrate) {
+  auto pool = c.GetInt("db-pool", 1, 256);
+  if (!pool.ok()) return pool.status();
+  EnsureSqliteDir(c.Get("database"));
+  auto st = storage::OpenStorage(c.Get("database"), *pool);
+  if (!st.ok()) return st.status();
+  if (migrate) {
+    auto v = (*st)->Migrate();
+    if (!v.ok()) return v.status();
+    log::Info("database ready", {{"backend", (*st)->Backend()}, {"schema_version", static_cast<std::int64_t>(*v)}});
+  }
+  return st;
+}
+
+int Serve(const Config& c) {
+  http::ServerOptions so;
+  so.bind = c.Get("bind");
+  auto port = c.GetInt("port", 0, 65535);
+  auto io = c.GetInt("io-threads", 1, 64);
+  auto workers = c.GetInt("worker-threads", 1, 1024);
+  auto api_limit = c.GetInt("api-body-limit", 1024, 64 * 1024 * 1024);
+  auto form_limit = c.GetInt("form-body-limit", 1024, 64 * 1024 * 1024);
+  auto read_timeout = c.GetInt("read-timeout", 1, 3600);
+  auto idle_timeout = c.GetInt("idle-timeout", 1, 3600);
+  for (const Status* s : {&port.status(), &io.status(), &workers.status(), &api_limit.status(),
+                          &form_limit.status(), &read_timeout.status(), &idle_timeout.status()}) {
+    if (!s->ok()) return Fail(*s);
+  }
+  so.port = static_cast<unsigned short>(*port);
+  so.io_threads = *io;
+  so.worker_threads = *workers;
+  so.api_body_limit = static_cast<std::size_t>(*api_limit);
+  so.form_body_limit = static_cast<std::size_t>(*form_limit);
+  so.read_timeout = std::chrono::seconds(*read_timeout);
+  so.idle_timeout = std::chrono::seconds(*idle_timeout);
+
+  auto storage = OpenAndMigrate(c, /*migrate=*/true);
+  if (!storage.ok()) return Fail(storage.status());
+  app::SystemClock clock;
+  app::SystemRandom random;
+  http::WebOptions wo;
+  wo.share_dir = ShareDir(c);
+  auto web = http::WebApp::Create(wo, **storage, clock, random);
+  if (!web.ok()) return Fail(web.status());
+
+  http::Server server(so, (*web)->MakeHandlers());
+  std::string err = server.Listen();
+  if (!err.empty()) return Fail(Status::Unavailable(err));
+  server.StopOnSignals();
+  log::Info("listening", {{"bind", so.bind}, {"port", static_cast<std::int64_t>(server.port())},
+                          {"url", "http://" + so.bind + ":" + std::to_string(server.port()) + "/"}});
+  server.Run();
+  log::Info("stopped", {});
+  return 0;
+}
+
+int Migrate(const Config& c) {
+  auto storage = OpenAndMigrate(c, /*migrate=*/true);
+  if (!storage.ok()) return Fail(storage.status());
+  auto v = (*storage)->SchemaVersion();
+  if (!v.ok()) return Fail(v.status());
+  std::printf("schema version %d (%s)\n", *v, std::string((*storage)->Backend()).c_str());
+  return 0;
+}
+
+int Backup(const Config& c) {
+  std::string out = c.Get("output");
+  if (out.empty() && !c.positional().empty()) out = c.positional()[0];
+  const std::string& url = c.Get("database");
+  if (url.starts_with("postgres")) {
+    std::printf(
+        "PostgreSQL databases are backed up with the server's own tools, e.g.\n"
+        "  pg_dump --format=custom --file=parcours-$(date +%%F).dump '%s'\n"
+        "or continuous archiving (see docs/operations.md).\n",
+        url.c_str());
+    return 0;
+  }
+  if (out.empty()) return Fail(Status::InvalidArgument("output", "backup needs --output FILE"));
+  if (std::filesystem::exists(out)) {
+    return Fail(Status::InvalidArgument("output", "refusing to overwrite existing file " + out));
+  }
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  if (!std::filesystem::exists(path)) {
+    return Fail(Status::NotFound("no database at " + path));
+  }
+  Status st = storage::BackupSqlite(path, out);
+  if (!st.ok()) return Fail(st);
+  std::printf("backup written to %s\n", out.c_str());
+  return 0;
+}
+
+int Version(const Config&) {
+  std::printf("parcours %s\n", PARCOURS_VERSION);
+  return 0;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"serve", "migrate the database, then serve HTTP until SIGTERM/SIGINT",
+       {"config", "database", "bind", "port", "share-dir", "io-threads", "worker-threads",
+        "db-pool", "api-body-limit", "form-body-limit", "read-timeout", "idle-timeout",
+        "log-level"},
+       Serve},
+      {"migrate", "apply pending database migrations and print the schema version",
+       {"config", "database", "db-pool", "log-level"}, Migrate},
+      {"backup", "online backup of the SQLite database to --output FILE (PostgreSQL: prints the pg_dump command)",
+       {"config", "database", "output", "log-level"}, Backup},
+      {"version", "print the program version", {}, Version},
+  };
+  return kCommands;
+}
+
+void PrintUsage(FILE* out) {
+  std::fprintf(out, "Usage: parcours COMMAND [options]\n\nCommands:\n");
+  for (const auto& c : Commands()) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nRun 'parcours COMMAND --help' for the options of a command.\n");
+}
+
+void PrintCommandHelp(const Command& cmd) {
+  std::printf("Usage: parcours %s [options]\n\n%s\n\nOptions (flag, or PARCOURS_<NAME> in the environment, or 'name = value' in the --config file):\n",
+              cmd.name, cmd.summary);
+  for (const char* key : cmd.settings) {
+    for (const auto& s : AllSettings()) {
+      if (std::string(s.key) != key) continue;
+      std::printf("  --%-18s %s", s.key, s.help);
+      if (*s.default_value) std::printf(" [default: %s]", s.default_value);
+      std::printf("\n");
+    }
+  }
+  std::printf("  --%-18s %s\n", "help", "show this help");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return 2;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(stdout);
+    return 0;
+  }
+  if (name == "--version") name = "version";
+  const Command* cmd = nullptr;
+  for (const auto& c : Commands()) {
+    if (name == c.name) cmd = &c;
+  }
+  if (!cmd) {
+    std::fprintf(stderr, "parcours: unknown command '%s'\n\n", name.c_str());
+    PrintUsage(stderr);
+    return 2;
+  }
+  std::vector<std::string> args(argv + 2, argv + argc);
+  auto config = Config::Parse(args, ProcessEnvironment());
+  if (!config.ok()) return Fail(config.status());
+  if (config->help()) {
+    PrintCommandHelp(*cmd);
+    return 0;
+  }
+  const std::string& level = config->Get("log-level");
+  if (level == "debug") log::SetMinLevel(log::Level::kDebug);
+  else if (level == "warn") log::SetMinLevel(log::Level::kWarn);
+  else if (level == "error") log::SetMinLevel(log::Level::kError);
+  else if (level != "info") return Fail(Status::InvalidArgument("log-level", "log-level must be debug, info, warn or error"));
+  return cmd->run(*config);
+}
+
+}  // namespace parcours::cli

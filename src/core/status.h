@@ -1,0 +1,98 @@
+// Status and Result<T>: expected failures as values (STYLE.md habit 4).
+//
+// A Status carries a named code, a human message (English, for logs and the
+// API) and, when the failure is about one input, the name of that field. The
+// HTTP layer alone maps codes to statuses (src/http/error_map.cpp).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace parcours {
+
+enum class StatusCode {
+  kOk,
+  kInvalidArgument,   // bad input: field + reason
+  kNotFound,
+  kConflict,          // uniqueness or state-machine violation
+  kForbidden,         // authenticated but not allowed (role / territory)
+  kUnauthenticated,
+  kPayloadTooLarge,
+  kUnavailable,       // a dependency (database, gateway) is down
+  kInternal,          // a bug or an unexpected backend error
+};
+
+const char* StatusCodeName(StatusCode code);
+
+class Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message, std::string field = {})
+      : code_(code), message_(std::move(message)), field_(std::move(field)) {}
+
+  static Status Ok() { return {}; }
+  static Status InvalidArgument(std::string field, std::string message) {
+    return {StatusCode::kInvalidArgument, std::move(message), std::move(field)};
+  }
+  static Status NotFound(std::string message) {
+    return {StatusCode::kNotFound, std::move(message)};
+  }
+  static Status Conflict(std::string message) {
+    return {StatusCode::kConflict, std::move(message)};
+  }
+  static Status Forbidden(std::string message) {
+    return {StatusCode::kForbidden, std::move(message)};
+  }
+  static Status Unavailable(std::string message) {
+    return {StatusCode::kUnavailable, std::move(message)};
+  }
+  static Status Internal(std::string message) {
+    return {StatusCode::kInternal, std::move(message)};
+  }
+
+  bool ok() const { return code_ == StatusCode::kOk; }
+  StatusCode code() const { return code_; }
+  const std::string& message() const { return message_; }
+  const std::string& field() const { return field_; }
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+  std::string field_;
+};
+
+// Result<T> holds either a value or a non-OK Status.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  const Status& status() const {
+    static const Status kOkStatus;
+    return ok() ? kOkStatus : std::get<Status>(v_);
+  }
+  T& value() & { return std::get<T>(v_); }
+  const T& value() const& { return std::get<T>(v_); }
+  T&& value() && { return std::get<T>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace parcours
+
+// Early-return helpers for functions returning Status or Result<T>.
+#define PARCOURS_RETURN_IF_ERROR(expr)        \
+  do {                                        \
+    ::parcours::Status _st = (expr);          \
+    if (!_st.ok()) return _st;                \
+  } while (0)

@@ -1,0 +1,69 @@
+#include "domain/common/types.h"
+
+#include <array>
+#include <utility>
+
+namespace parcours::domain {
+namespace {
+
+template <typename E, std::size_t N>
+std::string_view Name(const std::array<std::pair<E, std::string_view>, N>& table, E v) {
+  for (const auto& [e, name] : table) {
+    if (e == v) return name;
+  }
+  return {};
+}
+
+template <typename E, std::size_t N>
+std::optional<E> Parse(const std::array<std::pair<E, std::string_view>, N>& table,
+                       std::string_view s) {
+  for (const auto& [e, name] : table) {
+    if (name == s) return e;
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::pair<Respondent, std::string_view>, 3> kRespondents{{
+    {Respondent::kMother, "mother"},
+    {Respondent::kFather, "father"},
+    {Respondent::kCoparent, "coparent"},
+}};
+constexpr std::array<std::pair<Period, std::string_view>, 2> kPeriods{{
+    {Period::kPrenatal, "prenatal"},
+    {Period::kPostnatal, "postnatal"},
+}};
+constexpr std::array<std::pair<Band, std::string_view>, 4> kBands{{
+    {Band::kLow, "low"},
+    {Band::kWatch, "watch"},
+    {Band::kPossible, "possible"},
+    {Band::kProbable, "probable"},
+}};
+constexpr std::array<std::pair<CareLevel, std::string_view>, 5> kLevels{{
+    {CareLevel::kInformation, "information"},
+    {CareLevel::kFirstLine, "first_line"},
+    {CareLevel::kSpecialised, "specialised"},
+    {CareLevel::kHospital, "hospital"},
+    {CareLevel::kEmergency, "emergency"},
+}};
+constexpr std::array<std::pair<Urgency, std::string_view>, 4> kUrgencies{{
+    {Urgency::kImmediate, "immediate"},
+    {Urgency::kWithin24h, "24h"},
+    {Urgency::kWithin72h, "72h"},
+    {Urgency::kWithin7d, "7d"},
+}};
+
+}  // namespace
+
+std::string_view ToString(Respondent v) { return Name(kRespondents, v); }
+std::string_view ToString(Period v) { return Name(kPeriods, v); }
+std::string_view ToString(Band v) { return Name(kBands, v); }
+std::string_view ToString(CareLevel v) { return Name(kLevels, v); }
+std::string_view ToString(Urgency v) { return Name(kUrgencies, v); }
+
+std::optional<Respondent> ParseRespondent(std::string_view s) { return Parse(kRespondents, s); }
+std::optional<Period> ParsePeriod(std::string_view s) { return Parse(kPeriods, s); }
+std::optional<Band> ParseBand(std::string_view s) { return Parse(kBands, s); }
+std::optional<CareLevel> ParseCareLevel(std::string_view s) { return Parse(kLevels, s); }
+std::optional<Urgency> ParseUrgency(std::string_view s) { return Parse(kUrgencies, s); }
+
+}  // namespace parcours::domain

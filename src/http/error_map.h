@@ -1,0 +1,16 @@
+// The one table from error codes to HTTP statuses, and the error bodies.
+#pragma once
+
+#include "core/status.h"
+#include "http/message.h"
+
+namespace parcours::http {
+
+int HttpStatusFor(StatusCode code);
+
+// {"error":{"code","message","field"}} with the mapped status.
+Response JsonError(const Status& status);
+Response JsonError(int http_status, std::string_view code, std::string_view message,
+                   std::string_view field = {});
+
+}  // namespace parcours::http

@@ -1,0 +1,125 @@
+#include "http/handlers/context.h"
+
+#include <boost/json.hpp>
+
+#include "core/log.h"
+#include "http/views/page_view.h"
+
+namespace parcours::http {
+
+Response JsonResponse(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+std::optional<std::string> WebContext::PageLanguage(const Request& req) const {
+  auto it = req.path_params.find("lang");
+  if (it == req.path_params.end()) return std::string(Catalogs::kDefaultLanguage);
+  if (it->second == Catalogs::kDefaultLanguage || !catalogs->Has(it->second)) return std::nullopt;
+  return it->second;
+}
+
+std::string WebContext::Prefix(const std::string& lang) {
+  return lang == Catalogs::kDefaultLanguage ? std::string() : "/" + lang;
+}
+
+std::string WebContext::PagePath(const Request& req) {
+  auto it = req.path_params.find("lang");
+  if (it == req.path_params.end()) return req.path;
+  std::string rest = req.path.substr(1 + it->second.size());
+  return rest.empty() ? "/" : rest;
+}
+
+Response WebContext::Page(const Request& req, const std::string& lang, const std::string& tmpl,
+                          const std::string& title_key, boost::json::value view, int status,
+                          bool parent_page) const {
+  const auto& texts = catalogs->All(lang);
+  boost::json::object t;
+  for (const auto& [k, v] : texts) t[k] = v;
+  boost::json::value catalog(std::move(t));
+  if (!view.is_object()) view = boost::json::object();
+  view.as_object()["t"] = catalog;
+  view.as_object()["prefix"] = Prefix(lang);
+  view.as_object()["home_href"] = Prefix(lang).empty() ? "/" : Prefix(lang);
+
+  auto body = renderer->Render(tmpl, view);
+  if (!body.ok()) {
+    log::Error("render failed", {{"template", tmpl}, {"error", body.status().message()}});
+    Response r;
+    r.status = 500;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Internal error\n";
+    return r;
+  }
+  LayoutView layout;
+  layout.lang = lang;
+  layout.title = catalogs->Get(lang, title_key);
+  layout.prefix = Prefix(lang);
+  layout.dsfr_css_url = assets->dsfr_css_url();
+  layout.app_css_url = assets->app_css_url();
+  layout.dsfr_prefix = assets->dsfr_prefix();
+  layout.parent_page = parent_page;
+  layout.content_html = std::move(*body);
+  std::string path = PagePath(req);
+  for (const auto& code : catalogs->languages()) {
+    std::string href = Prefix(code) + (path == "/" && !Prefix(code).empty() ? "" : path);
+    if (href.empty()) href = "/";
+    if (!req.query.empty()) href += "?" + req.query;
+    layout.languages.push_back(
+        {code, catalogs->Get(code, "language_name"), href, code == lang});
+  }
+  auto html = renderer->Render("layout", layout.ToJson(catalog));
+  Response r;
+  r.status = status;
+  if (!html.ok()) {
+    r.status = 500;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "Internal error\n";
+    return r;
+  }
+  r.body = std::move(*html);
+  r.SetHeader("Content-Language", lang);
+  return r;
+}
+
+Response WebContext::ErrorPage(const Request& req, int status) const {
+  std::string lang = Catalogs::kDefaultLanguage;
+  // "/en/..." → English error page when that language exists.
+  if (req.path.size() > 3 && req.path[0] == '/') {
+    auto end = req.path.find('/', 1);
+    std::string first = req.path.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+    if (catalogs->Has(first)) lang = first;
+  }
+  std::string key = "error_" + std::to_string(status);
+  boost::json::object view;
+  view["status"] = status;
+  view["title_key"] = key + "_title";
+  view["title"] = catalogs->Get(lang, key + "_title");
+  view["text"] = catalogs->Get(lang, key + "_text");
+  return Page(req, lang, "error", key + "_title", std::move(view), status);
+}
+
+Response WebContext::Error(const Request& req, const Status& st) const {
+  if (req.path.starts_with("/api/")) return JsonError(st);
+  return ErrorPage(req, HttpStatusFor(st.code()));
+}
+
+Response WebContext::Error(const Request& req, int status) const {
+  if (req.path.starts_with("/api/")) {
+    switch (status) {
+      case 404: return JsonError(404, "not_found", "no such resource");
+      case 405: return JsonError(405, "method_not_allowed", "method not allowed on this resource");
+      case 413: return JsonError(413, "payload_too_large", "request body too large", "body");
+      case 431: return JsonError(431, "headers_too_large", "request headers too large");
+      case 400: return JsonError(400, "bad_request", "malformed HTTP request");
+      case 503: return JsonError(503, "unavailable", "service unavailable");
+      default: return JsonError(status, "internal", "internal error");
+    }
+  }
+  return ErrorPage(req, status);
+}
+
+}  // namespace parcours::http

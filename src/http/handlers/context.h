@@ -1,0 +1,58 @@
+// What handlers share: the app's services plus page-rendering helpers.
+// Handlers register their routes from one function per family
+// (Register*Routes), so web_app.cpp stays a list.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "http/error_map.h"
+#include "http/i18n.h"
+#include "http/message.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/static_assets.h"
+#include "http/views/renderer.h"
+#include "http/web_app.h"
+
+namespace parcours::http {
+
+struct WebContext {
+  WebOptions options;
+  storage::Storage* storage = nullptr;
+  app::Clock* clock = nullptr;
+  app::Random* random = nullptr;
+  std::unique_ptr<Catalogs> catalogs;
+  std::unique_ptr<Renderer> renderer;
+  std::unique_ptr<StaticAssets> assets;
+  Metrics metrics;
+
+  // Language of a page route: "/" pages are French; "/{lang}/..." others.
+  // nullopt when {lang} is not a known catalog.
+  std::optional<std::string> PageLanguage(const Request& req) const;
+  // URL prefix of a language ("" for French).
+  static std::string Prefix(const std::string& lang);
+  // Path of the current page without its language prefix ("/accessibilite").
+  static std::string PagePath(const Request& req);
+
+  // Renders `tmpl` with `view` (must be an object; gets "t" and "prefix"
+  // added), wrapped in the layout. Sets no-store caching.
+  Response Page(const Request& req, const std::string& lang, const std::string& tmpl,
+                const std::string& title_key, boost::json::value view, int status = 200,
+                bool parent_page = true) const;
+
+  // An HTML error page in the request's language (404, 405, 413, 500...).
+  Response ErrorPage(const Request& req, int status) const;
+  // JSON error on /api/, HTML page elsewhere.
+  Response Error(const Request& req, const Status& st) const;
+  Response Error(const Request& req, int status) const;
+};
+
+Response JsonResponse(int status, const boost::json::value& v);
+
+void RegisterSystemRoutes(Router& r, WebContext& ctx);  // healthz, metrics, static
+void RegisterPageRoutes(Router& r, WebContext& ctx);    // information pages
+
+}  // namespace parcours::http

@@ -1,0 +1,50 @@
+// /healthz, /metrics, /static/...
+#include <boost/json.hpp>
+
+#include "app/health.h"
+#include "http/handlers/context.h"
+#include "storage/storage.h"
+
+namespace parcours::http {
+
+void RegisterSystemRoutes(Router& r, WebContext& ctx) {
+  r.Add("GET", "/healthz", [&ctx](Request&) {
+    app::Health h = app::CheckHealth(*ctx.storage);
+    boost::json::object o;
+    o["status"] = h.healthy ? "ok" : "unavailable";
+    boost::json::object db;
+    db["backend"] = h.backend;
+    db["ok"] = h.healthy;
+    db["schema_version"] = h.schema_version;
+    db["expected_schema_version"] = h.expected_schema_version;
+    if (!h.problem.empty()) db["problem"] = h.problem;
+    o["database"] = std::move(db);
+    return JsonResponse(h.healthy ? 200 : 503, o);
+  });
+
+  r.Add(
+      "GET", "/metrics",
+      [&ctx](Request&) {
+        auto s = ctx.storage->Stats();
+        std::string extra =
+            "# HELP parcours_db_pool_connections Database connections in the pool.\n"
+            "# TYPE parcours_db_pool_connections gauge\n"
+            "parcours_db_pool_connections " + std::to_string(s.size) + "\n" +
+            "# HELP parcours_db_pool_in_use Database connections in use.\n"
+            "# TYPE parcours_db_pool_in_use gauge\n"
+            "parcours_db_pool_in_use " + std::to_string(s.in_use) + "\n" +
+            "# HELP parcours_db_pool_waits_total Waits for a free connection.\n"
+            "# TYPE parcours_db_pool_waits_total counter\n"
+            "parcours_db_pool_waits_total " + std::to_string(s.waits) + "\n";
+        Response resp;
+        resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        resp.body = ctx.metrics.Render(extra);
+        return resp;
+      },
+      /*inline_safe=*/true);
+
+  r.Add("GET", "/static/{*path}", [&ctx](Request& req) { return ctx.assets->Serve(req); },
+        /*inline_safe=*/true);
+}
+
+}  // namespace parcours::http

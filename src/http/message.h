@@ -1,0 +1,45 @@
+// HTTP request and response as the handlers see them: plain structs, no
+// Beast types, so only server.cpp compiles Beast.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace parcours::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw target, e.g. "/api/v1/x?a=b"
+  std::string path;    // percent-decoded path, without the query
+  std::string query;   // raw query string, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+  std::map<std::string, std::string> path_params;  // filled by the router
+  std::string route;  // route pattern matched, for logs and metrics
+
+  // Value of the first header with that (lower-case) name, or empty.
+  std::string_view Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // When set, sent instead of body without copying (static assets).
+  std::shared_ptr<const std::string> shared_body;
+  bool close_connection = false;
+
+  void SetHeader(std::string name, std::string value);
+  bool HasHeader(std::string_view name) const;
+  std::size_t BodySize() const { return shared_body ? shared_body->size() : body.size(); }
+};
+
+}  // namespace parcours::http

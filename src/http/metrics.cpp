@@ -1,0 +1,64 @@
+#include "http/metrics.h"
+
+#include <sstream>
+#include <tuple>
+
+namespace parcours::http {
+namespace {
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::Record(const std::string& route, const std::string& method, int status,
+                     double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{route, method, status}];
+  Histogram& h = latency_[route];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::string Metrics::Render(const std::string& extra) const {
+  std::ostringstream out;
+  std::lock_guard lock(mu_);
+  out << "# HELP parcours_http_requests_total HTTP requests by route, method and status.\n"
+         "# TYPE parcours_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    const auto& [route, method, status] = key;
+    out << "parcours_http_requests_total{route=\"" << Escape(route) << "\",method=\"" << method
+        << "\",status=\"" << status << "\"} " << n << '\n';
+  }
+  out << "# HELP parcours_http_request_duration_seconds Time from request headers to response "
+         "sent.\n# TYPE parcours_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    std::string r = Escape(route);
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      out << "parcours_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\""
+          << kBuckets[i] << "\"} " << h.counts[i] << '\n';
+    }
+    out << "parcours_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} "
+        << h.count << '\n';
+    out << "parcours_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << '\n';
+    out << "parcours_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count
+        << '\n';
+  }
+  out << extra;
+  return out.str();
+}
+
+}  // namespace parcours::http

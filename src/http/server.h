@@ -1,0 +1,73 @@
+// The HTTP/1.1 server (Boost.Beast, asynchronous). The only translation unit
+// that includes Beast.
+//
+// Connections are handled on `io_threads` Asio threads; handlers that may
+// block (database) run on a separate pool of `worker_threads`, so idle
+// keep-alive clients cost no thread and a slow commit never stalls accepts.
+// Requests whose body exceeds the limit get a 413 (then the connection
+// closes); headers are limited too. Stop() stops accepting, lets in-flight
+// requests finish (up to drain_timeout), then returns from Run().
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+
+namespace parcours::http {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  unsigned short port = 8080;  // 0 = pick a free port (see Server::port())
+  int io_threads = 2;
+  int worker_threads = 64;
+  std::size_t api_body_limit = 256 * 1024;   // bodies under /api/
+  std::size_t form_body_limit = 64 * 1024;   // other bodies (HTML forms)
+  std::size_t header_limit = 16 * 1024;
+  std::chrono::seconds read_timeout{30};     // for one request, headers + body
+  std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+  std::chrono::seconds drain_timeout{20};
+};
+
+// Decides where a request runs. `inline_handler` answers on the I/O thread
+// (must not block); `handler` runs on the worker pool.
+struct Handlers {
+  std::function<bool(const Request&)> runs_inline;
+  std::function<Response(Request&)> handle;
+  // Called for every response after it is sent (logs, metrics).
+  std::function<void(const Request&, const Response&, double seconds)> on_done;
+  // Builds the response for a request refused by the server itself
+  // (413, 400 on malformed HTTP, 503 while draining).
+  std::function<Response(const Request&, int status)> refusal;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Handlers handlers);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; returns an error message or empty on success.
+  std::string Listen();
+  // Bound port (after Listen).
+  unsigned short port() const;
+  // Runs until Stop() and the drain complete. Call from one thread.
+  void Run();
+  // Thread- and signal-safe to call from any thread.
+  void Stop();
+  // Installs SIGTERM/SIGINT handling that calls Stop().
+  void StopOnSignals();
+
+  int active_connections() const;
+  int in_flight() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parcours::http

@@ -1,0 +1,27 @@
+#include "http/views/page_view.h"
+
+#include <boost/json.hpp>
+
+namespace parcours::http {
+
+boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
+  boost::json::object o;
+  o["lang"] = lang;
+  o["title"] = title;
+  o["prefix"] = prefix;
+  o["home_href"] = prefix.empty() ? "/" : prefix;
+  o["dsfr_css_url"] = dsfr_css_url;
+  o["app_css_url"] = app_css_url;
+  o["dsfr_prefix"] = dsfr_prefix;
+  boost::json::array langs;
+  for (const auto& l : languages) {
+    langs.push_back({{"code", l.code}, {"label", l.label}, {"href", l.href}, {"current", l.current}});
+  }
+  o["languages"] = std::move(langs);
+  o["parent_page"] = parent_page;
+  o["content"] = content_html;
+  o["t"] = catalog;
+  return o;
+}
+
+}  // namespace parcours::http

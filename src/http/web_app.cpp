@@ -1,0 +1,127 @@
+#include "http/web_app.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <exception>
+
+#include "core/log.h"
+#include "http/handlers/context.h"
+
+namespace parcours::http {
+namespace {
+
+// Strict CSP: no inline script or style, nothing from another origin.
+constexpr const char* kCsp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+
+void AddSecurityHeaders(Response& r) {
+  if (!r.HasHeader("Content-Security-Policy")) r.SetHeader("Content-Security-Policy", kCsp);
+  if (!r.HasHeader("X-Frame-Options")) {
+    // Embeddable pages set their own frame-ancestors and no X-Frame-Options.
+    std::string csp;
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Content-Security-Policy") csp = v;
+    }
+    if (csp.find("frame-ancestors 'none'") != std::string::npos) {
+      r.SetHeader("X-Frame-Options", "DENY");
+    }
+  }
+  r.SetHeader("X-Content-Type-Options", "nosniff");
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  r.SetHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  r.SetHeader("Cross-Origin-Opener-Policy", "same-origin");
+  r.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
+  if (!r.HasHeader("Cache-Control")) r.SetHeader("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+struct WebApp::Impl {
+  WebContext ctx;
+  Router router;
+};
+
+WebApp::WebApp() : impl_(std::make_unique<Impl>()) {}
+WebApp::~WebApp() = default;
+
+Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options,
+                                               storage::Storage& storage, app::Clock& clock,
+                                               app::Random& random) {
+  auto app = std::unique_ptr<WebApp>(new WebApp());
+  WebContext& ctx = app->impl_->ctx;
+  ctx.options = options;
+  ctx.storage = &storage;
+  ctx.clock = &clock;
+  ctx.random = &random;
+  auto catalogs = Catalogs::Load(options.share_dir + "/data/i18n");
+  if (!catalogs.ok()) return catalogs.status();
+  ctx.catalogs = std::move(*catalogs);
+  auto renderer = Renderer::Load(options.share_dir + "/templates");
+  if (!renderer.ok()) return renderer.status();
+  ctx.renderer = std::move(*renderer);
+  auto assets = StaticAssets::Load(options.share_dir + "/node_modules/@gouvfr/dsfr/dist",
+                                   options.dsfr_version, options.share_dir + "/static");
+  if (!assets.ok()) return assets.status();
+  ctx.assets = std::move(*assets);
+
+  Router& r = app->impl_->router;
+  RegisterSystemRoutes(r, ctx);
+  RegisterPageRoutes(r, ctx);
+  return app;
+}
+
+Response WebApp::Handle(Request& req) {
+  WebContext& ctx = impl_->ctx;
+  Response resp;
+  try {
+    auto m = impl_->router.Find(req);
+    if (m.handler) {
+      resp = (*m.handler)(req);
+    } else if (!m.allowed.empty()) {
+      req.route = "(method not allowed)";
+      resp = ctx.Error(req, 405);
+      std::string allow;
+      for (const auto& a : m.allowed) allow += (allow.empty() ? "" : ", ") + a;
+      resp.SetHeader("Allow", allow);
+    } else {
+      req.route = "(not found)";
+      resp = ctx.Error(req, 404);
+    }
+  } catch (const std::exception& e) {
+    log::Error("handler threw", {{"request_id", req.request_id}, {"route", req.route},
+                                 {"error", std::string_view(e.what())}});
+    resp = ctx.Error(req, 500);
+  }
+  AddSecurityHeaders(resp);
+  resp.SetHeader("X-Request-Id", req.request_id);
+  return resp;
+}
+
+Handlers WebApp::MakeHandlers() {
+  Handlers h;
+  h.runs_inline = [this](const Request& req) {
+    // Static assets and metrics never block; everything else may touch the database.
+    return req.path.starts_with("/static/") || req.path == "/metrics";
+  };
+  h.handle = [this](Request& req) { return Handle(req); };
+  h.refusal = [this](const Request& req, int status) {
+    Response r = impl_->ctx.Error(req, status);
+    AddSecurityHeaders(r);
+    return r;
+  };
+  h.on_done = [this](const Request& req, const Response& resp, double secs) {
+    impl_->ctx.metrics.Record(req.route.empty() ? "(none)" : req.route, req.method, resp.status,
+                              secs);
+    log::Info("request", {{"request_id", req.request_id},
+                          {"method", req.method},
+                          {"route", req.route},
+                          {"status", static_cast<std::int64_t>(resp.status)},
+                          {"duration_ms", secs * 1000.0},
+                          {"bytes", static_cast<std::int64_t>(resp.BodySize())}});
+  };
+  return h;
+}
+
+}  // namespace parcours::http

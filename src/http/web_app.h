@@ -1,0 +1,47 @@
+// The HTTP application: routes, pages, API, security headers, error pages,
+// access logs and metrics. Thin: parses, calls app/ use cases, renders.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "http/message.h"
+#include "http/server.h"
+
+namespace parcours::app {
+class Clock;
+class Random;
+}  // namespace parcours::app
+namespace parcours::storage {
+class Storage;
+}
+
+namespace parcours::http {
+
+struct WebOptions {
+  std::string share_dir;  // holds templates/, data/, static/, node_modules/
+  std::string dsfr_version = "1.15.3";
+};
+
+class WebApp {
+ public:
+  // Loads templates, catalogs and assets; fails with a clear Status if any
+  // is missing. storage/clock/random are borrowed and must outlive the app.
+  static Result<std::unique_ptr<WebApp>> Create(const WebOptions& options,
+                                                storage::Storage& storage, app::Clock& clock,
+                                                app::Random& random);
+  ~WebApp();
+
+  // Handlers for the server (see server.h).
+  Handlers MakeHandlers();
+
+  Response Handle(Request& req);
+
+ private:
+  WebApp();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parcours::http

@@ -1,0 +1,30 @@
+// PostgreSQL backend (libpq): a pool of connections; the same repositories
+// and the same conformance suite as SQLite, migrations in its own dialect.
+//
+// Connections are opened lazily, up to pool_size; a caller waits when all are
+// in use. A connection found broken (server restart, idle timeout, failover)
+// is dropped and a new one opened; when a pooled connection turns out dead at
+// the first statement of a transaction, nothing has happened yet, so the
+// transaction is started again on another connection. Each Transact() is its
+// own server transaction (no group commit: the server groups WAL flushes).
+// Migrate() is safe when several instances run it at once (advisory lock).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/storage.h"
+
+namespace parcours::storage {
+
+// url: "postgresql://user@host:port/db?…" (any libpq URI or key=value
+// string). Validates the URL but does not connect: kInvalidArgument when it
+// cannot be parsed.
+Result<std::unique_ptr<Storage>> OpenPostgres(const std::string& url, int pool_size);
+
+// Runs sql (one or more statements, results discarded) on a new connection
+// outside any pool and any transaction. For administration and tests
+// (creating or dropping a schema or a database); never with untrusted input.
+Status ExecPostgresAdmin(const std::string& url, const std::string& sql);
+
+}  // namespace parcours::storage

@@ -1,0 +1,620 @@
+#include "storage/sqlite/sqlite_storage.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/codec.h"
+#include "storage/migrations.h"
+
+namespace parcours::storage {
+namespace {
+
+// One connection with a cache of prepared statements. Not thread-safe: owned
+// by one thread at a time.
+class Conn {
+ public:
+  explicit Conn(sqlite3* db) : db_(db) {}
+  ~Conn() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  sqlite3* db() { return db_; }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return ErrorStatus(rc, msg);
+    }
+    return Status::Ok();
+  }
+
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return ErrorStatus(rc, sqlite3_errmsg(db_));
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  Status ErrorStatus(int rc, const std::string& msg) {
+    int primary = rc & 0xff;
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+      return Status::Conflict(msg);
+    }
+    if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument("", msg);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
+        primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY) {
+      return Status::Unavailable(msg);
+    }
+    return Status::Internal(msg);
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+Result<std::unique_ptr<Conn>> OpenConn(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
+                                               : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Unavailable("cannot open SQLite database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  auto conn = std::make_unique<Conn>(db);
+  sqlite3_busy_timeout(db, 5000);
+  PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+  if (!read_only) {
+    PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+    PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+  }
+  return conn;
+}
+
+// Statement runner: binds, steps, reports errors as Status.
+class Stmt {
+ public:
+  Stmt(Conn& c, const char* sql) : conn_(c) {
+    auto r = c.Prepare(sql);
+    if (r.ok()) {
+      stmt_ = *r;
+    } else {
+      status_ = r.status();
+    }
+  }
+  ~Stmt() {
+    if (stmt_) sqlite3_reset(stmt_);
+  }
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+
+  Stmt& Bind(const std::string& v) {
+    if (stmt_) sqlite3_bind_text(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(std::string_view v) { return Bind(std::string(v)); }
+  Stmt& Bind(std::int64_t v) {
+    if (stmt_) sqlite3_bind_int64(stmt_, ++idx_, v);
+    return *this;
+  }
+  Stmt& Bind(int v) { return Bind(static_cast<std::int64_t>(v)); }
+  Stmt& Bind(bool v) { return Bind(static_cast<std::int64_t>(v ? 1 : 0)); }
+  Stmt& Bind(const std::optional<std::string>& v) {
+    if (!v) return BindNull();
+    return Bind(*v);
+  }
+  Stmt& Bind(const std::optional<int>& v) {
+    if (!v) return BindNull();
+    return Bind(*v);
+  }
+  Stmt& Bind(const std::vector<unsigned char>& v) {
+    if (!stmt_) return *this;
+    if (v.empty()) return BindNull();
+    sqlite3_bind_blob(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull() {
+    if (stmt_) sqlite3_bind_null(stmt_, ++idx_);
+    return *this;
+  }
+
+  // Returns true when a row is available, false when done; sets status on error.
+  bool Step() {
+    if (!stmt_ || !status_.ok()) return false;
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) status_ = conn_.ErrorStatus(rc, sqlite3_errmsg(conn_.db()));
+    return false;
+  }
+  Status Run() {
+    while (Step()) {
+    }
+    return status_;
+  }
+
+  std::string Text(int col) const {
+    auto p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+             : std::string();
+  }
+  std::optional<std::string> OptText(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Text(col);
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::optional<int> OptInt(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return static_cast<int>(Int(col));
+  }
+  std::vector<unsigned char> Blob(int col) const {
+    auto p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::vector<unsigned char>(p, p + n) : std::vector<unsigned char>();
+  }
+
+ private:
+  Conn& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+  int idx_ = 0;
+};
+
+constexpr const char* kScreeningCols =
+    "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, "
+    "commune_code, territory_code, source, answers, score, band, item10_positive, "
+    "threshold_set_id, threshold_version, level";
+constexpr const char* kAlertCols =
+    "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, "
+    "status, crisis, contact_sealed, updated_at";
+
+Result<ScreeningRecord> ReadScreening(const Stmt& q) {
+  ScreeningRecord s;
+  s.id = q.Text(0);
+  s.created_at = q.Int(1);
+  s.instrument = q.Text(2);
+  s.language = q.Text(3);
+  s.respondent = q.Text(4);
+  s.period = q.Text(5);
+  s.child_age_weeks = q.OptInt(6);
+  s.postcode = q.OptText(7);
+  s.commune_code = q.OptText(8);
+  s.territory_code = q.OptText(9);
+  s.source = q.Text(10);
+  auto answers = DecodeIntList(q.Text(11));
+  if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
+  s.answers = std::move(*answers);
+  s.score = static_cast<int>(q.Int(12));
+  s.band = q.Text(13);
+  s.item10_positive = q.Int(14) != 0;
+  s.threshold_set_id = q.Text(15);
+  s.threshold_version = static_cast<int>(q.Int(16));
+  s.level = q.Text(17);
+  return s;
+}
+
+AlertRecord ReadAlert(const Stmt& q) {
+  AlertRecord a;
+  a.id = q.Text(0);
+  a.reference = q.Text(1);
+  a.created_at = q.Int(2);
+  a.kind = q.Text(3);
+  a.screening_id = q.OptText(4);
+  a.territory_code = q.Text(5);
+  a.urgency = q.Text(6);
+  a.deadline_at = q.Int(7);
+  a.status = q.Text(8);
+  a.crisis = q.Int(9) != 0;
+  a.contact_sealed = q.Blob(10);
+  a.updated_at = q.Int(11);
+  return a;
+}
+
+class SqliteTransaction : public Transaction {
+ public:
+  explicit SqliteTransaction(Conn& c) : c_(c) {}
+
+  Status InsertScreening(const ScreeningRecord& s) override {
+    static const std::string sql = std::string("INSERT INTO screenings (") + kScreeningCols +
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    Stmt q(c_, sql.c_str());
+    q.Bind(s.id).Bind(s.created_at).Bind(s.instrument).Bind(s.language).Bind(s.respondent)
+        .Bind(s.period).Bind(s.child_age_weeks).Bind(s.postcode).Bind(s.commune_code)
+        .Bind(s.territory_code).Bind(s.source).Bind(EncodeIntList(s.answers)).Bind(s.score)
+        .Bind(s.band).Bind(s.item10_positive).Bind(s.threshold_set_id)
+        .Bind(s.threshold_version).Bind(s.level);
+    return q.Run();
+  }
+
+  Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) override {
+    static const std::string sql =
+        std::string("SELECT ") + kScreeningCols + " FROM screenings WHERE id = ?";
+    Stmt q(c_, sql.c_str());
+    q.Bind(id);
+    if (q.Step()) {
+      auto s = ReadScreening(q);
+      if (!s.ok()) return s.status();
+      return std::optional<ScreeningRecord>(std::move(*s));
+    }
+    if (!q.ok()) return q.status();
+    return std::optional<ScreeningRecord>();
+  }
+
+  Status InsertAlert(const AlertRecord& a) override {
+    static const std::string sql =
+        std::string("INSERT INTO alerts (") + kAlertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+    Stmt q(c_, sql.c_str());
+    q.Bind(a.id).Bind(a.reference).Bind(a.created_at).Bind(a.kind).Bind(a.screening_id)
+        .Bind(a.territory_code).Bind(a.urgency).Bind(a.deadline_at).Bind(a.status)
+        .Bind(a.crisis).Bind(a.contact_sealed).Bind(a.updated_at);
+    return q.Run();
+  }
+
+  Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
+    static const std::string sql = std::string("SELECT ") + kAlertCols + " FROM alerts WHERE id = ?";
+    return FindOneAlert(sql.c_str(), id);
+  }
+
+  Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view ref) override {
+    static const std::string sql =
+        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE reference = ?";
+    return FindOneAlert(sql.c_str(), ref);
+  }
+
+  Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
+    static const std::string sql = std::string("SELECT ") + kAlertCols +
+                                   " FROM alerts WHERE territory_code = ? "
+                                   "ORDER BY deadline_at, created_at, id LIMIT ?";
+    Stmt q(c_, sql.c_str());
+    q.Bind(territory).Bind(limit);
+    std::vector<AlertRecord> out;
+    while (q.Step()) out.push_back(ReadAlert(q));
+    if (!q.ok()) return q.status();
+    return out;
+  }
+
+  Result<std::int64_t> AppendAudit(const AuditEntry& e) override {
+    Stmt q(c_,
+           "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, territory_code, "
+           "detail) VALUES (?,?,?,?,?,?,?)");
+    q.Bind(e.at).Bind(e.actor).Bind(e.action).Bind(e.subject_type).Bind(e.subject_id)
+        .Bind(e.territory_code).Bind(e.detail);
+    PARCOURS_RETURN_IF_ERROR(q.Run());
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
+  }
+
+  Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
+    Stmt q(c_,
+           "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
+           "FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id");
+    q.Bind(type).Bind(id);
+    std::vector<AuditEntry> out;
+    while (q.Step()) {
+      out.push_back(AuditEntry{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                               q.Text(6), q.Text(7)});
+    }
+    if (!q.ok()) return q.status();
+    return out;
+  }
+
+ private:
+  Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
+    Stmt q(c_, sql);
+    q.Bind(key);
+    if (q.Step()) return std::optional<AlertRecord>(ReadAlert(q));
+    if (!q.ok()) return q.status();
+    return std::optional<AlertRecord>();
+  }
+
+  Conn& c_;
+};
+
+class SqliteStorage : public Storage {
+ public:
+  SqliteStorage(std::string path, std::unique_ptr<Conn> writer, int read_pool_size)
+      : path_(std::move(path)), writer_(std::move(writer)), read_pool_size_(read_pool_size) {
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~SqliteStorage() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    writer_thread_.join();
+  }
+
+  std::string_view Backend() const override { return "sqlite"; }
+
+  Result<int> Migrate() override {
+    int reached = 0;
+    Status st = RunOnWriter([&](Conn& c) -> Status {
+      PARCOURS_RETURN_IF_ERROR(c.Exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+      auto current = CurrentVersion(c);
+      if (!current.ok()) return current.status();
+      reached = *current;
+      for (const Migration& m : SqliteMigrations()) {
+        if (m.version <= reached) continue;
+        PARCOURS_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+        Status s = c.Exec(m.sql);
+        if (s.ok()) {
+          Stmt q(c, "INSERT INTO schema_migrations (version, name, applied_at) "
+                    "VALUES (?, ?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+          q.Bind(m.version).Bind(std::string(m.name));
+          s = q.Run();
+        }
+        if (s.ok()) s = c.Exec("COMMIT");
+        if (!s.ok()) {
+          (void)c.Exec("ROLLBACK");
+          return Status(s.code(), std::string("migration ") + m.name + ": " + s.message());
+        }
+        reached = m.version;
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return reached;
+  }
+
+  Result<int> SchemaVersion() override {
+    int v = 0;
+    Status st = RunOnWriter([&](Conn& c) -> Status {
+      auto r = CurrentVersion(c);
+      if (!r.ok()) return r.status();
+      v = *r;
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return v;
+  }
+
+  Status Ping() override {
+    // A fresh read-only connection proves the file is still there and
+    // readable (pooled connections would keep an unlinked file alive).
+    auto conn = OpenConn(path_, /*read_only=*/true);
+    if (!conn.ok()) return Status::Unavailable("database: " + conn.status().message());
+    Stmt q(**conn, "SELECT count(*) FROM sqlite_schema");
+    Status st = q.Run();
+    if (!st.ok()) return Status::Unavailable("database: " + st.message());
+    return Status::Ok();
+  }
+
+  Status Transact(const std::function<Status(Transaction&)>& fn) override {
+    auto job = std::make_shared<Job>();
+    job->fn = &fn;
+    std::future<Status> done = job->promise.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return Status::Unavailable("storage is closing");
+      queue_.push_back(job);
+    }
+    cv_.notify_one();
+    return done.get();
+  }
+
+  Status Read(const std::function<Status(Transaction&)>& fn) override {
+    auto conn = AcquireReader();
+    if (!conn.ok()) return conn.status();
+    Status st = (*conn)->Exec("BEGIN");
+    if (st.ok()) {
+      SqliteTransaction tx(**conn);
+      st = fn(tx);
+      Status end = (*conn)->Exec("COMMIT");
+      if (st.ok()) st = end;
+    }
+    ReleaseReader(std::move(*conn), st.code() != StatusCode::kUnavailable);
+    return st;
+  }
+
+  PoolStats Stats() const override {
+    std::lock_guard lock(pool_mu_);
+    return PoolStats{read_pool_size_ + 1, in_use_, waits_};
+  }
+
+ private:
+  struct Job {
+    const std::function<Status(Transaction&)>* fn = nullptr;
+    std::function<Status(Conn&)> raw;  // runs outside any batch (migrations)
+    std::promise<Status> promise;
+  };
+
+  static Result<int> CurrentVersion(Conn& c) {
+    Stmt exists(c, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='schema_migrations'");
+    bool has = exists.Step();
+    if (!exists.ok()) return exists.status();
+    if (!has) return 0;
+    Stmt q(c, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (q.Step()) return static_cast<int>(q.Int(0));
+    return q.ok() ? Result<int>(0) : Result<int>(q.status());
+  }
+
+  Status RunOnWriter(std::function<Status(Conn&)> raw) {
+    auto job = std::make_shared<Job>();
+    job->raw = std::move(raw);
+    std::future<Status> done = job->promise.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return Status::Unavailable("storage is closing");
+      queue_.push_back(job);
+    }
+    cv_.notify_one();
+    return done.get();
+  }
+
+  // Group commit: everything queued while the previous commit was syncing
+  // goes into the next transaction, each caller in its own savepoint.
+  void WriterLoop() {
+    constexpr std::size_t kMaxBatch = 512;
+    for (;;) {
+      std::vector<std::shared_ptr<Job>> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        if (queue_.front()->raw) {
+          batch.push_back(queue_.front());
+          queue_.pop_front();
+        } else {
+          while (!queue_.empty() && !queue_.front()->raw && batch.size() < kMaxBatch) {
+            batch.push_back(queue_.front());
+            queue_.pop_front();
+          }
+        }
+      }
+      if (batch.front()->raw) {
+        batch.front()->promise.set_value(batch.front()->raw(*writer_));
+        continue;
+      }
+      RunBatch(batch);
+    }
+  }
+
+  void RunBatch(std::vector<std::shared_ptr<Job>>& batch) {
+    Status begin = writer_->Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) {
+      for (auto& j : batch) j->promise.set_value(begin);
+      return;
+    }
+    std::vector<Status> results(batch.size());
+    SqliteTransaction tx(*writer_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      Status st = writer_->Exec("SAVEPOINT caller");
+      if (st.ok()) {
+        st = (*batch[i]->fn)(tx);
+        if (st.ok()) {
+          st = writer_->Exec("RELEASE caller");
+        } else {
+          (void)writer_->Exec("ROLLBACK TO caller");
+          (void)writer_->Exec("RELEASE caller");
+        }
+      }
+      results[i] = st;
+    }
+    Status commit = writer_->Exec("COMMIT");
+    if (!commit.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      for (auto& j : batch) j->promise.set_value(commit);
+      return;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(results[i]);
+  }
+
+  Result<std::unique_ptr<Conn>> AcquireReader() {
+    {
+      std::unique_lock lock(pool_mu_);
+      if (readers_.empty() && opened_readers_ >= read_pool_size_) {
+        ++waits_;
+        pool_cv_.wait(lock, [this] { return !readers_.empty() || opened_readers_ < read_pool_size_; });
+      }
+      if (!readers_.empty()) {
+        auto c = std::move(readers_.back());
+        readers_.pop_back();
+        ++in_use_;
+        return c;
+      }
+      ++opened_readers_;
+      ++in_use_;
+    }
+    auto c = OpenConn(path_, /*read_only=*/true);
+    if (!c.ok()) {
+      std::lock_guard lock(pool_mu_);
+      --opened_readers_;
+      --in_use_;
+      pool_cv_.notify_one();
+    }
+    return c;
+  }
+
+  void ReleaseReader(std::unique_ptr<Conn> c, bool healthy) {
+    std::lock_guard lock(pool_mu_);
+    --in_use_;
+    if (healthy) {
+      readers_.push_back(std::move(c));
+    } else {
+      --opened_readers_;
+    }
+    pool_cv_.notify_one();
+  }
+
+  const std::string path_;
+  std::unique_ptr<Conn> writer_;  // used only by writer_thread_
+  const int read_pool_size_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
+  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::thread writer_thread_;
+
+  mutable std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Conn>> readers_;  // GUARDED_BY(pool_mu_)
+  int opened_readers_ = 0;                      // GUARDED_BY(pool_mu_)
+  int in_use_ = 0;                              // GUARDED_BY(pool_mu_)
+  long long waits_ = 0;                         // GUARDED_BY(pool_mu_)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Storage>> OpenSqlite(const std::string& path, int read_pool_size) {
+  auto writer = OpenConn(path, /*read_only=*/false);
+  if (!writer.ok()) return writer.status();
+  return std::unique_ptr<Storage>(
+      new SqliteStorage(path, std::move(*writer), read_pool_size < 1 ? 1 : read_pool_size));
+}
+
+Status BackupSqlite(const std::string& source_path, const std::string& dest_path) {
+  auto src = OpenConn(source_path, /*read_only=*/true);
+  if (!src.ok()) return src.status();
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(dest);
+    return Status::Unavailable("cannot create backup file " + dest_path);
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dest, "main", (*src)->db(), "main");
+  if (!b) {
+    std::string msg = sqlite3_errmsg(dest);
+    sqlite3_close_v2(dest);
+    return Status::Internal("backup: " + msg);
+  }
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  rc = rc == SQLITE_DONE ? sqlite3_errcode(dest) : rc;
+  sqlite3_close_v2(dest);
+  if (rc != SQLITE_OK) return Status::Internal(std::string("backup: ") + sqlite3_errstr(rc));
+  return Status::Ok();
+}
+
+}  // namespace parcours::storage

@@ -1,0 +1,85 @@
+// The storage interface: one abstract Storage with two real backends
+// (sqlite/, postgres/) that pass the same conformance suite
+// (tests/storage/conformance_test.cpp).
+//
+// Contract:
+// - Every write happens inside Transact(): the callback's repositories are
+//   bound to one transaction; if the callback returns a non-OK Status (or a
+//   repository call fails) nothing it did is kept. Transact() returns only
+//   once the transaction is durable (committed to disk / acknowledged by the
+//   server), so an acknowledged write survives a crash.
+// - Implementations are thread-safe: Transact() may be called from many
+//   threads at once. A backend may group several callers' transactions into
+//   one commit (group commit) as long as each caller's work stays atomic.
+// - Expected failures are Status values: kConflict for a duplicate key,
+//   kUnavailable when the database cannot be reached, kInternal otherwise.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/records.h"
+
+namespace parcours::storage {
+
+// Repositories bound to one open transaction. Valid only inside Transact().
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  virtual Status InsertScreening(const ScreeningRecord& s) = 0;
+  virtual Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) = 0;
+
+  virtual Status InsertAlert(const AlertRecord& a) = 0;
+  virtual Result<std::optional<AlertRecord>> FindAlert(std::string_view id) = 0;
+  virtual Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view reference) = 0;
+  // Alerts of one territory ("" = outside queue), oldest deadline first.
+  virtual Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory_code,
+                                                      int limit) = 0;
+
+  // Appends to the audit log; returns the entry's id.
+  virtual Result<std::int64_t> AppendAudit(const AuditEntry& e) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view subject_type,
+                                                    std::string_view subject_id) = 0;
+};
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view Backend() const = 0;
+
+  // Applies pending migrations in order; returns the schema version reached.
+  virtual Result<int> Migrate() = 0;
+  // Highest applied migration (0 on an empty database).
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Cheap round trip to the database, for /healthz.
+  virtual Status Ping() = 0;
+
+  // Runs fn in one transaction (see the contract above).
+  virtual Status Transact(const std::function<Status(Transaction&)>& fn) = 0;
+
+  // Runs fn in a read-only snapshot; fn must not write.
+  virtual Status Read(const std::function<Status(Transaction&)>& fn) = 0;
+
+  // Pool / connection figures for /metrics.
+  struct PoolStats {
+    int size = 0;
+    int in_use = 0;
+    long long waits = 0;
+  };
+  virtual PoolStats Stats() const = 0;
+};
+
+// Opens a backend from a URL: "sqlite:PATH" (or a bare path) or
+// "postgresql://…" / "postgres://…". Does not migrate.
+Result<std::unique_ptr<Storage>> OpenStorage(const std::string& url, int pool_size = 8);
+
+}  // namespace parcours::storage
