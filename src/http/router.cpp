@@ -54,10 +54,14 @@ bool Router::MatchPath(const Route& r, const std::vector<std::string_view>& part
   return i == parts.size();
 }
 
+// Among the routes matching the path, the one with the most literal segments
+// wins ("/accessibilite" before "/{lang}"), then the first registered.
 Router::Match Router::Find(Request& req) const {
   auto parts = Split(req.path);
   Match m;
   std::string method = req.method == "HEAD" ? "GET" : req.method;
+  const Route* best = nullptr;
+  int best_score = -1;
   for (const Route& r : routes_) {
     if (!MatchPath(r, parts, nullptr)) continue;
     if (r.method != method) {
@@ -66,14 +70,22 @@ Router::Match Router::Find(Request& req) const {
       }
       continue;
     }
-    req.path_params.clear();
-    MatchPath(r, parts, &req.path_params);
-    req.route = r.pattern;
-    m.handler = &r.fn;
-    m.inline_safe = r.inline_safe;
-    m.allowed.clear();
-    return m;
+    int score = 0;
+    for (const auto& seg : r.segments) {
+      if (seg.empty() || seg.front() != '{') ++score;
+    }
+    if (score > best_score) {
+      best = &r;
+      best_score = score;
+    }
   }
+  if (!best) return m;
+  req.path_params.clear();
+  MatchPath(*best, parts, &req.path_params);
+  req.route = best->pattern;
+  m.handler = &best->fn;
+  m.inline_safe = best->inline_safe;
+  m.allowed.clear();
   return m;
 }
 

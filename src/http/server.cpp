@@ -98,9 +98,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (impl_.stopping) return Close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(impl_.opt.header_limit));
-    parser_->body_limit(impl_.opt.api_body_limit > impl_.opt.form_body_limit
-                            ? impl_.opt.api_body_limit
-                            : impl_.opt.form_body_limit);
+    // The body limit depends on the target: set once the header is read.
+    parser_->body_limit(boost::none);
     stream_.expires_after(first_ ? impl_.opt.read_timeout : impl_.opt.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -112,6 +111,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     first_ = false;
     if (ec) {
       if (ec == bhttp::error::header_limit) return Refuse(431);
+      if (ec == bhttp::error::body_limit) return Refuse(413);
       if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
           ec == net::error::operation_aborted || ec == net::error::connection_reset ||
           ec == net::error::eof || ec == net::error::bad_descriptor) {

@@ -1,0 +1,62 @@
+# Shared helpers for the bench/ scripts (sourced).
+set -euo pipefail
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+bench_build() {
+  (cd "$BENCH_ROOT" && scripts/setup.sh bench >/dev/null &&
+    cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCOURS_TESTS=OFF >/dev/null &&
+    cmake --build build-release -j"$(nproc)" >/dev/null)
+  PARCOURS="$BENCH_ROOT/build-release/parcours"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() {
+  for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "not answering: $1" >&2; return 1
+}
+
+# wrk_run URL CONNECTIONS SECONDS [extra wrk args] -> prints "RPS P99_MS"
+wrk_run() {
+  local url=$1 c=$2 d=$3; shift 3
+  local out
+  out=$(wrk -t2 -c"$c" -d"${d}s" --latency "$@" "$url")
+  local rps p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  echo "$rps $(to_ms "$p99")"
+}
+
+to_ms() {
+  local v=$1
+  case "$v" in
+    *us) awk -v x="${v%us}" 'BEGIN{printf "%.3f", x/1000}' ;;
+    *ms) awk -v x="${v%ms}" 'BEGIN{printf "%.3f", x}' ;;
+    *s) awk -v x="${v%s}" 'BEGIN{printf "%.3f", x*1000}' ;;
+    *) echo "$v" ;;
+  esac
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b>0) printf "%.2f", a/b; else print "n/a" }'; }
+
+start_nginx() {  # start_nginx ROOT PORT -> sets NGINX_DIR
+  NGINX_DIR=$(mktemp -d)
+  cat >"$NGINX_DIR/nginx.conf" <<CONF
+worker_processes 2;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_requests 1000000;
+  types { text/css css; text/html html; }
+  server { listen 127.0.0.1:$2; root $1; etag on; }
+}
+CONF
+  nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR"
+}
+
+stop_nginx() { [ -n "${NGINX_DIR:-}" ] && nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -s stop 2>/dev/null || true; }
