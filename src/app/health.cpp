@@ -7,8 +7,8 @@ namespace parcours::app {
 Health CheckHealth(storage::Storage& storage) {
   Health h;
   h.backend = std::string(storage.Backend());
-  const auto& migrations = h.backend == "sqlite" ? storage::SqliteMigrations()
-                                                 : storage::PostgresMigrations();
+  const auto& migrations =
+      h.backend == "sqlite" ? storage::SqliteMigrations() : storage::PostgresMigrations();
   h.expected_schema_version = migrations.empty() ? 0 : migrations.back().version;
   Status ping = storage.Ping();
   if (!ping.ok()) {

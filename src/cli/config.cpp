@@ -18,7 +18,8 @@ const SettingSpec* Find(const std::string& key) {
 
 std::string EnvName(const std::string& key) {
   std::string out = "PARCOURS_";
-  for (char c : key) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -37,8 +38,9 @@ const std::vector<SettingSpec>& AllSettings() {
        "database URL: sqlite:PATH (embedded) or postgresql://user@host:port/db"},
       {"bind", "127.0.0.1", "address to listen on"},
       {"port", "8080", "TCP port to listen on (0 = any free port)"},
-      {"share-dir", "", "directory holding templates/, data/, static/ and node_modules/ "
-                        "(default: the source tree the program was built from)"},
+      {"share-dir", "",
+       "directory holding templates/, data/, static/ and node_modules/ "
+       "(default: the source tree the program was built from)"},
       {"io-threads", "2", "threads handling connections"},
       {"worker-threads", "64", "threads running request handlers (may wait on the database)"},
       {"db-pool", "8", "database connections (PostgreSQL pool; SQLite readers)"},
@@ -100,11 +102,13 @@ Result<Config> Config::Parse(const std::vector<std::string>& args,
       if (line.empty() || line[0] == '#') continue;
       auto eq = line.find('=');
       if (eq == std::string::npos) {
-        return Status::InvalidArgument("config", file + ":" + std::to_string(n) + ": expected key = value");
+        return Status::InvalidArgument("config",
+                                       file + ":" + std::to_string(n) + ": expected key = value");
       }
       std::string key = Trim(line.substr(0, eq));
       if (!Find(key)) {
-        return Status::InvalidArgument(key, file + ":" + std::to_string(n) + ": unknown setting " + key);
+        return Status::InvalidArgument(key,
+                                       file + ":" + std::to_string(n) + ": unknown setting " + key);
       }
       c.values_[key] = Trim(line.substr(eq + 1));
       c.sources_[key] = "file";

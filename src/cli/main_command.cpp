@@ -54,7 +54,8 @@ Result<std::unique_ptr<storage::Storage>> OpenAndMigrate(const Config& c, bool m
   if (migrate) {
     auto v = (*st)->Migrate();
     if (!v.ok()) return v.status();
-    log::Info("database ready", {{"backend", (*st)->Backend()}, {"schema_version", static_cast<std::int64_t>(*v)}});
+    log::Info("database ready",
+              {{"backend", (*st)->Backend()}, {"schema_version", static_cast<std::int64_t>(*v)}});
   }
   return st;
 }
@@ -94,8 +95,10 @@ int Serve(const Config& c) {
   std::string err = server.Listen();
   if (!err.empty()) return Fail(Status::Unavailable(err));
   server.StopOnSignals();
-  log::Info("listening", {{"bind", so.bind}, {"port", static_cast<std::int64_t>(server.port())},
-                          {"url", "http://" + so.bind + ":" + std::to_string(server.port()) + "/"}});
+  log::Info("listening",
+            {{"bind", so.bind},
+             {"port", static_cast<std::int64_t>(server.port())},
+             {"url", "http://" + so.bind + ":" + std::to_string(server.port()) + "/"}});
   server.Run();
   log::Info("stopped", {});
   return 0;
@@ -143,15 +146,21 @@ int Version(const Config&) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"serve", "migrate the database, then serve HTTP until SIGTERM/SIGINT",
+      {"serve",
+       "migrate the database, then serve HTTP until SIGTERM/SIGINT",
        {"config", "database", "bind", "port", "share-dir", "io-threads", "worker-threads",
         "db-pool", "api-body-limit", "form-body-limit", "read-timeout", "idle-timeout",
         "log-level"},
        Serve},
-      {"migrate", "apply pending database migrations and print the schema version",
-       {"config", "database", "db-pool", "log-level"}, Migrate},
-      {"backup", "online backup of the SQLite database to --output FILE (PostgreSQL: prints the pg_dump command)",
-       {"config", "database", "output", "log-level"}, Backup},
+      {"migrate",
+       "apply pending database migrations and print the schema version",
+       {"config", "database", "db-pool", "log-level"},
+       Migrate},
+      {"backup",
+       "online backup of the SQLite database to --output FILE (PostgreSQL: prints the pg_dump "
+       "command)",
+       {"config", "database", "output", "log-level"},
+       Backup},
       {"version", "print the program version", {}, Version},
   };
   return kCommands;
@@ -164,8 +173,10 @@ void PrintUsage(FILE* out) {
 }
 
 void PrintCommandHelp(const Command& cmd) {
-  std::printf("Usage: parcours %s [options]\n\n%s\n\nOptions (flag, or PARCOURS_<NAME> in the environment, or 'name = value' in the --config file):\n",
-              cmd.name, cmd.summary);
+  std::printf(
+      "Usage: parcours %s [options]\n\n%s\n\nOptions (flag, or PARCOURS_<NAME> in the environment, "
+      "or 'name = value' in the --config file):\n",
+      cmd.name, cmd.summary);
   for (const char* key : cmd.settings) {
     for (const auto& s : AllSettings()) {
       if (std::string(s.key) != key) continue;
@@ -207,10 +218,15 @@ int Main(int argc, char** argv) {
     return 0;
   }
   const std::string& level = config->Get("log-level");
-  if (level == "debug") log::SetMinLevel(log::Level::kDebug);
-  else if (level == "warn") log::SetMinLevel(log::Level::kWarn);
-  else if (level == "error") log::SetMinLevel(log::Level::kError);
-  else if (level != "info") return Fail(Status::InvalidArgument("log-level", "log-level must be debug, info, warn or error"));
+  if (level == "debug")
+    log::SetMinLevel(log::Level::kDebug);
+  else if (level == "warn")
+    log::SetMinLevel(log::Level::kWarn);
+  else if (level == "error")
+    log::SetMinLevel(log::Level::kError);
+  else if (level != "info")
+    return Fail(
+        Status::InvalidArgument("log-level", "log-level must be debug, info, warn or error"));
   return cmd->run(*config);
 }
 

@@ -26,7 +26,8 @@ const char* LevelName(Level l) {
 std::string NowIso() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count());
+  int ms =
+      static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count());
   std::time_t t = std::chrono::system_clock::to_time_t(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);

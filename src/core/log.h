@@ -20,8 +20,14 @@ void SetMinLevel(Level level);
 // Thread-safe; each call writes exactly one line.
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields = {});
 
-inline void Info(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kInfo, m, f); }
-inline void Warn(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kWarn, m, f); }
-inline void Error(std::string_view m, std::initializer_list<Field> f = {}) { Write(Level::kError, m, f); }
+inline void Info(std::string_view m, std::initializer_list<Field> f = {}) {
+  Write(Level::kInfo, m, f);
+}
+inline void Warn(std::string_view m, std::initializer_list<Field> f = {}) {
+  Write(Level::kWarn, m, f);
+}
+inline void Error(std::string_view m, std::initializer_list<Field> f = {}) {
+  Write(Level::kError, m, f);
+}
 
 }  // namespace parcours::log

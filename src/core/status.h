@@ -14,14 +14,14 @@ namespace parcours {
 
 enum class StatusCode {
   kOk,
-  kInvalidArgument,   // bad input: field + reason
+  kInvalidArgument,  // bad input: field + reason
   kNotFound,
-  kConflict,          // uniqueness or state-machine violation
-  kForbidden,         // authenticated but not allowed (role / territory)
+  kConflict,   // uniqueness or state-machine violation
+  kForbidden,  // authenticated but not allowed (role / territory)
   kUnauthenticated,
   kPayloadTooLarge,
-  kUnavailable,       // a dependency (database, gateway) is down
-  kInternal,          // a bug or an unexpected backend error
+  kUnavailable,  // a dependency (database, gateway) is down
+  kInternal,     // a bug or an unexpected backend error
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -68,7 +68,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
@@ -91,8 +91,8 @@ class Result {
 }  // namespace parcours
 
 // Early-return helpers for functions returning Status or Result<T>.
-#define PARCOURS_RETURN_IF_ERROR(expr)        \
-  do {                                        \
-    ::parcours::Status _st = (expr);          \
-    if (!_st.ok()) return _st;                \
+#define PARCOURS_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::parcours::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)

@@ -38,8 +38,8 @@ Result<std::unique_ptr<Catalogs>> Catalogs::FromJson(
     auto& m = c->texts_[lang];
     for (const auto& [k, val] : v.as_object()) {
       if (!val.is_string()) {
-        return Status::InvalidArgument("catalog", "catalog " + lang + ": key " +
-                                                      std::string(k) + " is not a string");
+        return Status::InvalidArgument(
+            "catalog", "catalog " + lang + ": key " + std::string(k) + " is not a string");
       }
       m[std::string(k)] = std::string(val.as_string());
     }

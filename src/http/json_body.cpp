@@ -12,8 +12,8 @@ Result<boost::json::object> ParseJsonObject(std::string_view body, int max_depth
   boost::json::monotonic_resource mr;
   boost::json::value v = boost::json::parse(body, ec, {}, opt);
   if (ec == boost::json::error::too_deep) {
-    return Status::InvalidArgument("body", "JSON nested deeper than " + std::to_string(max_depth) +
-                                               " levels");
+    return Status::InvalidArgument(
+        "body", "JSON nested deeper than " + std::to_string(max_depth) + " levels");
   }
   if (ec) return Status::InvalidArgument("body", "malformed JSON: " + ec.message());
   if (!v.is_object()) return Status::InvalidArgument("body", "a JSON object is required");

@@ -22,7 +22,7 @@ struct Request {
   std::string remote_address;
   std::string request_id;
   std::map<std::string, std::string> path_params;  // filled by the router
-  std::string route;  // route pattern matched, for logs and metrics
+  std::string route;                               // route pattern matched, for logs and metrics
 
   // Value of the first header with that (lower-case) name, or empty.
   std::string_view Header(std::string_view lower_name) const;

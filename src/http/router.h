@@ -20,7 +20,7 @@ class Router {
   struct Match {
     const HandlerFn* handler = nullptr;  // null: not found or method not allowed
     bool inline_safe = false;
-    std::vector<std::string> allowed;    // non-empty: path known, method not allowed
+    std::vector<std::string> allowed;  // non-empty: path known, method not allowed
   };
   // Fills req.path_params and req.route on success.
   Match Find(Request& req) const;

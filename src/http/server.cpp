@@ -101,10 +101,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     // The body limit depends on the target: set once the header is read.
     parser_->body_limit(boost::none);
     stream_.expires_after(first_ ? impl_.opt.read_timeout : impl_.opt.idle_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                               self->OnHeader(ec);
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -129,10 +128,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(limit);
     if (auto cl = parser_->content_length(); cl && *cl > limit) return Refuse(413);
     stream_.expires_after(impl_.opt.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec2, std::size_t) {
-                        self->OnBody(ec2);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->OnBody(ec2); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -154,10 +152,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     net::post(impl_.workers, [self = shared_from_this(), req]() mutable {
       Response resp = self->impl_.h.handle(*req);
-      net::post(self->stream_.get_executor(),
-                [self, req, resp = std::move(resp)]() mutable {
-                  self->Write(std::move(req), std::move(resp));
-                });
+      net::post(self->stream_.get_executor(), [self, req, resp = std::move(resp)]() mutable {
+        self->Write(std::move(req), std::move(resp));
+      });
     });
   }
 
@@ -224,15 +221,16 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     bool close = out->close_connection || !keep_alive_ || impl_.stopping;
     msg->keep_alive(!close);
     stream_.expires_after(impl_.opt.read_timeout);
-    bhttp::async_write(stream_, *msg,
-                       [self = shared_from_this(), msg, out, req, close](beast::error_code ec,
-                                                                        std::size_t) {
-                         self->OnWritten(ec, *req, *out, close);
-                       });
+    bhttp::async_write(
+        stream_, *msg,
+        [self = shared_from_this(), msg, out, req, close](beast::error_code ec, std::size_t) {
+          self->OnWritten(ec, *req, *out, close);
+        });
   }
 
   void OnWritten(beast::error_code ec, const Request& req, const Response& resp, bool close) {
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     if (impl_.h.on_done) impl_.h.on_done(req, resp, secs);
     Finish(close || ec.failed());
   }

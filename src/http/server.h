@@ -24,11 +24,11 @@ struct ServerOptions {
   unsigned short port = 8080;  // 0 = pick a free port (see Server::port())
   int io_threads = 2;
   int worker_threads = 64;
-  std::size_t api_body_limit = 256 * 1024;   // bodies under /api/
-  std::size_t form_body_limit = 64 * 1024;   // other bodies (HTML forms)
+  std::size_t api_body_limit = 256 * 1024;  // bodies under /api/
+  std::size_t form_body_limit = 64 * 1024;  // other bodies (HTML forms)
   std::size_t header_limit = 16 * 1024;
-  std::chrono::seconds read_timeout{30};     // for one request, headers + body
-  std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+  std::chrono::seconds read_timeout{30};  // for one request, headers + body
+  std::chrono::seconds idle_timeout{60};  // between keep-alive requests
   std::chrono::seconds drain_timeout{20};
 };
 

@@ -13,14 +13,15 @@ namespace fs = std::filesystem;
 
 // DSFR components used by the pages; only their CSS is shipped.
 constexpr const char* kDsfrComponents[] = {
-    "skiplink", "logo",  "header",  "footer", "link",     "button",    "form",
-    "input",    "radio", "checkbox", "select", "notice",    "callout",
-    "alert",    "stepper", "card",  "tile",   "breadcrumb", "badge",   "tag",
-    "highlight", "accordion", "table", "summary", "translate", "segmented", "quote"};
+    "skiplink",  "logo",  "header",   "footer",     "link",      "button",  "form",
+    "input",     "radio", "checkbox", "select",     "notice",    "callout", "alert",
+    "stepper",   "card",  "tile",     "breadcrumb", "badge",     "tag",     "highlight",
+    "accordion", "table", "summary",  "translate",  "segmented", "quote"};
 
-constexpr const char* kFonts[] = {"Marianne-Regular", "Marianne-Regular_Italic", "Marianne-Medium",
-                                  "Marianne-Bold", "Marianne-Light", "Spectral-Regular",
-                                  "Spectral-ExtraBold", "Marianne-Bold_Italic",
+constexpr const char* kFonts[] = {"Marianne-Regular",       "Marianne-Regular_Italic",
+                                  "Marianne-Medium",        "Marianne-Bold",
+                                  "Marianne-Light",         "Spectral-Regular",
+                                  "Spectral-ExtraBold",     "Marianne-Bold_Italic",
                                   "Marianne-Medium_Italic", "Marianne-Light_Italic"};
 
 std::optional<std::string> ReadFile(const fs::path& p) {

@@ -46,9 +46,8 @@ struct WebApp::Impl {
 WebApp::WebApp() : impl_(std::make_unique<Impl>()) {}
 WebApp::~WebApp() = default;
 
-Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options,
-                                               storage::Storage& storage, app::Clock& clock,
-                                               app::Random& random) {
+Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storage::Storage& storage,
+                                               app::Clock& clock, app::Random& random) {
   auto app = std::unique_ptr<WebApp>(new WebApp());
   WebContext& ctx = app->impl_->ctx;
   ctx.options = options;
@@ -90,7 +89,8 @@ Response WebApp::Handle(Request& req) {
       resp = ctx.Error(req, 404);
     }
   } catch (const std::exception& e) {
-    log::Error("handler threw", {{"request_id", req.request_id}, {"route", req.route},
+    log::Error("handler threw", {{"request_id", req.request_id},
+                                 {"route", req.route},
                                  {"error", std::string_view(e.what())}});
     resp = ctx.Error(req, 500);
   }

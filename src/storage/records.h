@@ -26,8 +26,8 @@ struct ScreeningRecord {
   std::optional<std::string> postcode;
   std::optional<std::string> commune_code;
   std::optional<std::string> territory_code;  // empty: outside the territories
-  std::string source;      // partner source, "direct" or "unknown"
-  std::vector<int> answers;  // option indices in display order
+  std::string source;                         // partner source, "direct" or "unknown"
+  std::vector<int> answers;                   // option indices in display order
   int score = 0;
   std::string band;
   bool item10_positive = false;
@@ -45,12 +45,12 @@ struct AlertRecord {
   std::string id;
   std::string reference;  // short code shown to the parent
   TimestampMs created_at = 0;
-  std::string kind;        // "recontact", "item10"
+  std::string kind;  // "recontact", "item10"
   std::optional<std::string> screening_id;
   std::string territory_code;  // "" = outside territories queue
   std::string urgency;         // domain::Urgency identifier
   TimestampMs deadline_at = 0;
-  std::string status;          // "new", ...
+  std::string status;  // "new", ...
   bool crisis = false;
   std::vector<unsigned char> contact_sealed;  // secretbox(nonce||ciphertext), may be empty
   TimestampMs updated_at = 0;
@@ -62,8 +62,8 @@ struct AlertRecord {
 struct AuditEntry {
   std::int64_t id = 0;  // assigned by storage
   TimestampMs at = 0;
-  std::string actor;    // account id, "parent", "system", "cli:<user>"
-  std::string action;   // "read", "create", "update", "export", ...
+  std::string actor;   // account id, "parent", "system", "cli:<user>"
+  std::string action;  // "read", "create", "update", "export", ...
   std::string subject_type;
   std::string subject_id;
   std::string territory_code;

@@ -68,8 +68,7 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
     std::string href = Prefix(code) + (path == "/" && !Prefix(code).empty() ? "" : path);
     if (href.empty()) href = "/";
     if (!req.query.empty()) href += "?" + req.query;
-    layout.languages.push_back(
-        {code, catalogs->Get(code, "language_name"), href, code == lang});
+    layout.languages.push_back({code, catalogs->Get(code, "language_name"), href, code == lang});
   }
   auto html = renderer->Render("layout", layout.ToJson(catalog));
   Response r;

@@ -7,7 +7,7 @@ namespace parcours::http {
 namespace {
 
 struct StaticPage {
-  const char* slug;      // "" for the home page
+  const char* slug;  // "" for the home page
   const char* tmpl;
   const char* title_key;
 };

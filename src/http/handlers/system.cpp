@@ -29,13 +29,16 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
         std::string extra =
             "# HELP parcours_db_pool_connections Database connections in the pool.\n"
             "# TYPE parcours_db_pool_connections gauge\n"
-            "parcours_db_pool_connections " + std::to_string(s.size) + "\n" +
+            "parcours_db_pool_connections " +
+            std::to_string(s.size) + "\n" +
             "# HELP parcours_db_pool_in_use Database connections in use.\n"
             "# TYPE parcours_db_pool_in_use gauge\n"
-            "parcours_db_pool_in_use " + std::to_string(s.in_use) + "\n" +
+            "parcours_db_pool_in_use " +
+            std::to_string(s.in_use) + "\n" +
             "# HELP parcours_db_pool_waits_total Waits for a free connection.\n"
             "# TYPE parcours_db_pool_waits_total counter\n"
-            "parcours_db_pool_waits_total " + std::to_string(s.waits) + "\n";
+            "parcours_db_pool_waits_total " +
+            std::to_string(s.waits) + "\n";
         Response resp;
         resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = ctx.metrics.Render(extra);
@@ -43,8 +46,9 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
       },
       /*inline_safe=*/true);
 
-  r.Add("GET", "/static/{*path}", [&ctx](Request& req) { return ctx.assets->Serve(req); },
-        /*inline_safe=*/true);
+  r.Add(
+      "GET", "/static/{*path}", [&ctx](Request& req) { return ctx.assets->Serve(req); },
+      /*inline_safe=*/true);
 }
 
 }  // namespace parcours::http

@@ -15,7 +15,8 @@ boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
   o["dsfr_prefix"] = dsfr_prefix;
   boost::json::array langs;
   for (const auto& l : languages) {
-    langs.push_back({{"code", l.code}, {"label", l.label}, {"href", l.href}, {"current", l.current}});
+    langs.push_back(
+        {{"code", l.code}, {"label", l.label}, {"href", l.href}, {"current", l.current}});
   }
   o["languages"] = std::move(langs);
   o["parent_page"] = parent_page;

@@ -23,7 +23,7 @@ struct LayoutView {
   std::string app_css_url;
   std::string dsfr_prefix;
   std::vector<LanguageLink> languages;
-  bool parent_page = true;  // shows the quick-exit link
+  bool parent_page = true;   // shows the quick-exit link
   std::string content_html;  // the rendered page body
 
   boost::json::value ToJson(const boost::json::value& catalog) const;

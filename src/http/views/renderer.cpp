@@ -23,22 +23,18 @@ mus::data ToData(const boost::json::value& v) {
       for (const auto& val : v.as_array()) d.push_back(ToData(val));
       return d;
     }
-    case boost::json::kind::string:
-      return mus::data(std::string(v.as_string()));
+    case boost::json::kind::string: return mus::data(std::string(v.as_string()));
     case boost::json::kind::bool_:
       return v.as_bool() ? mus::data(mus::data::type::bool_true)
                          : mus::data(mus::data::type::bool_false);
-    case boost::json::kind::int64:
-      return mus::data(std::to_string(v.as_int64()));
-    case boost::json::kind::uint64:
-      return mus::data(std::to_string(v.as_uint64()));
+    case boost::json::kind::int64: return mus::data(std::to_string(v.as_int64()));
+    case boost::json::kind::uint64: return mus::data(std::to_string(v.as_uint64()));
     case boost::json::kind::double_: {
       std::ostringstream ss;
       ss << v.as_double();
       return mus::data(ss.str());
     }
-    case boost::json::kind::null:
-      return mus::data(mus::data::type::bool_false);
+    case boost::json::kind::null: return mus::data(mus::data::type::bool_false);
   }
   return mus::data(mus::data::type::bool_false);
 }

@@ -77,8 +77,8 @@ class Conn {
 
 Result<std::unique_ptr<Conn>> OpenConn(const std::string& path, bool read_only) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
-                                               : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -114,7 +114,8 @@ class Stmt {
   const Status& status() const { return status_; }
 
   Stmt& Bind(const std::string& v) {
-    if (stmt_) sqlite3_bind_text(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    if (stmt_)
+      sqlite3_bind_text(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& Bind(std::string_view v) { return Bind(std::string(v)); }
@@ -242,11 +243,24 @@ class SqliteTransaction : public Transaction {
     static const std::string sql = std::string("INSERT INTO screenings (") + kScreeningCols +
                                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     Stmt q(c_, sql.c_str());
-    q.Bind(s.id).Bind(s.created_at).Bind(s.instrument).Bind(s.language).Bind(s.respondent)
-        .Bind(s.period).Bind(s.child_age_weeks).Bind(s.postcode).Bind(s.commune_code)
-        .Bind(s.territory_code).Bind(s.source).Bind(EncodeIntList(s.answers)).Bind(s.score)
-        .Bind(s.band).Bind(s.item10_positive).Bind(s.threshold_set_id)
-        .Bind(s.threshold_version).Bind(s.level);
+    q.Bind(s.id)
+        .Bind(s.created_at)
+        .Bind(s.instrument)
+        .Bind(s.language)
+        .Bind(s.respondent)
+        .Bind(s.period)
+        .Bind(s.child_age_weeks)
+        .Bind(s.postcode)
+        .Bind(s.commune_code)
+        .Bind(s.territory_code)
+        .Bind(s.source)
+        .Bind(EncodeIntList(s.answers))
+        .Bind(s.score)
+        .Bind(s.band)
+        .Bind(s.item10_positive)
+        .Bind(s.threshold_set_id)
+        .Bind(s.threshold_version)
+        .Bind(s.level);
     return q.Run();
   }
 
@@ -268,14 +282,24 @@ class SqliteTransaction : public Transaction {
     static const std::string sql =
         std::string("INSERT INTO alerts (") + kAlertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
     Stmt q(c_, sql.c_str());
-    q.Bind(a.id).Bind(a.reference).Bind(a.created_at).Bind(a.kind).Bind(a.screening_id)
-        .Bind(a.territory_code).Bind(a.urgency).Bind(a.deadline_at).Bind(a.status)
-        .Bind(a.crisis).Bind(a.contact_sealed).Bind(a.updated_at);
+    q.Bind(a.id)
+        .Bind(a.reference)
+        .Bind(a.created_at)
+        .Bind(a.kind)
+        .Bind(a.screening_id)
+        .Bind(a.territory_code)
+        .Bind(a.urgency)
+        .Bind(a.deadline_at)
+        .Bind(a.status)
+        .Bind(a.crisis)
+        .Bind(a.contact_sealed)
+        .Bind(a.updated_at);
     return q.Run();
   }
 
   Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
-    static const std::string sql = std::string("SELECT ") + kAlertCols + " FROM alerts WHERE id = ?";
+    static const std::string sql =
+        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE id = ?";
     return FindOneAlert(sql.c_str(), id);
   }
 
@@ -301,8 +325,13 @@ class SqliteTransaction : public Transaction {
     Stmt q(c_,
            "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, territory_code, "
            "detail) VALUES (?,?,?,?,?,?,?)");
-    q.Bind(e.at).Bind(e.actor).Bind(e.action).Bind(e.subject_type).Bind(e.subject_id)
-        .Bind(e.territory_code).Bind(e.detail);
+    q.Bind(e.at)
+        .Bind(e.actor)
+        .Bind(e.action)
+        .Bind(e.subject_type)
+        .Bind(e.subject_id)
+        .Bind(e.territory_code)
+        .Bind(e.detail);
     PARCOURS_RETURN_IF_ERROR(q.Run());
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
@@ -354,9 +383,9 @@ class SqliteStorage : public Storage {
   Result<int> Migrate() override {
     int reached = 0;
     Status st = RunOnWriter([&](Conn& c) -> Status {
-      PARCOURS_RETURN_IF_ERROR(c.Exec(
-          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-          "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+      PARCOURS_RETURN_IF_ERROR(
+          c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                 "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
       auto current = CurrentVersion(c);
       if (!current.ok()) return current.status();
       reached = *current;
@@ -365,8 +394,9 @@ class SqliteStorage : public Storage {
         PARCOURS_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
         Status s = c.Exec(m.sql);
         if (s.ok()) {
-          Stmt q(c, "INSERT INTO schema_migrations (version, name, applied_at) "
-                    "VALUES (?, ?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+          Stmt q(c,
+                 "INSERT INTO schema_migrations (version, name, applied_at) "
+                 "VALUES (?, ?, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
           q.Bind(m.version).Bind(std::string(m.name));
           s = q.Run();
         }
@@ -531,7 +561,8 @@ class SqliteStorage : public Storage {
       std::unique_lock lock(pool_mu_);
       if (readers_.empty() && opened_readers_ >= read_pool_size_) {
         ++waits_;
-        pool_cv_.wait(lock, [this] { return !readers_.empty() || opened_readers_ < read_pool_size_; });
+        pool_cv_.wait(lock,
+                      [this] { return !readers_.empty() || opened_readers_ < read_pool_size_; });
       }
       if (!readers_.empty()) {
         auto c = std::move(readers_.back());

@@ -25,7 +25,8 @@ TEST(IdsTest, NewIdIs26Base32CharactersAndUnique) {
   for (int i = 0; i < 1000; ++i) {
     std::string id = NewId(random);
     ASSERT_EQ(id.size(), 26u);
-    for (char c : id) ASSERT_NE(std::string("0123456789abcdefghjkmnpqrstvwxyz").find(c), std::string::npos);
+    for (char c : id)
+      ASSERT_NE(std::string("0123456789abcdefghjkmnpqrstvwxyz").find(c), std::string::npos);
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), 1000u);

@@ -6,8 +6,8 @@ namespace parcours::http {
 namespace {
 
 TEST(CatalogsTest, FallsBackToFrenchAndListsFrenchFirst) {
-  auto c = Catalogs::FromJson({{"fr", R"({"a":"Bonjour","b":"Au revoir"})"},
-                               {"en", R"({"a":"Hello"})"}});
+  auto c = Catalogs::FromJson(
+      {{"fr", R"({"a":"Bonjour","b":"Au revoir"})"}, {"en", R"({"a":"Hello"})"}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ((*c)->Get("en", "a"), "Hello");
   EXPECT_EQ((*c)->Get("en", "b"), "Au revoir");

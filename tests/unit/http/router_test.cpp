@@ -15,7 +15,8 @@ TEST(RouterTest, MatchesLiteralsParamsAndRest) {
   Router r;
   r.Add("GET", "/", [](Request&) { return Named("home"); });
   r.Add("GET", "/api/v1/alerts/{id}", [](Request&) { return Named("alert"); });
-  r.Add("GET", "/static/{*path}", [](Request&) { return Named("static"); }, true);
+  r.Add(
+      "GET", "/static/{*path}", [](Request&) { return Named("static"); }, true);
 
   Request a{.method = "GET", .path = "/api/v1/alerts/abc"};
   auto m = r.Find(a);
