@@ -101,14 +101,17 @@ Result<Config> Config::Parse(const std::vector<std::string>& args,
       line = Trim(line);
       if (line.empty() || line[0] == '#') continue;
       auto eq = line.find('=');
+      std::string where = file;
+      where += ':';
+      where += std::to_string(n);
       if (eq == std::string::npos) {
-        return Status::InvalidArgument("config",
-                                       file + ":" + std::to_string(n) + ": expected key = value");
+        return Status::InvalidArgument("config", where + ": expected key = value");
       }
       std::string key = Trim(line.substr(0, eq));
       if (!Find(key)) {
-        return Status::InvalidArgument(key,
-                                       file + ":" + std::to_string(n) + ": unknown setting " + key);
+        where += ": unknown setting ";
+        where += key;
+        return Status::InvalidArgument(key, where);
       }
       c.values_[key] = Trim(line.substr(eq + 1));
       c.sources_[key] = "file";

@@ -47,8 +47,9 @@ void Write(Level level, std::string_view message, std::initializer_list<Field> f
   o["time"] = NowIso();
   o["level"] = LevelName(level);
   o["msg"] = message;
-  for (const auto& [k, v] : fields) {
-    std::visit([&](const auto& x) { o[k] = x; }, v);
+  for (const Field& f : fields) {
+    const std::string_view key = f.first;
+    std::visit([&o, key](const auto& x) { o[key] = x; }, f.second);
   }
   std::string line = boost::json::serialize(o);
   line += '\n';

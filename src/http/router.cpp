@@ -23,7 +23,7 @@ std::vector<std::string_view> Split(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, HandlerFn fn, bool inline_safe) {
+void Router::Add(std::string method, const std::string& pattern, HandlerFn fn, bool inline_safe) {
   Route r{std::move(method), pattern, {}, std::move(fn), inline_safe};
   for (auto s : Split(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));

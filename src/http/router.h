@@ -15,7 +15,7 @@ using HandlerFn = std::function<Response(Request&)>;
 class Router {
  public:
   // inline_safe: the handler never blocks (answered on the I/O thread).
-  void Add(std::string method, std::string pattern, HandlerFn fn, bool inline_safe = false);
+  void Add(std::string method, const std::string& pattern, HandlerFn fn, bool inline_safe = false);
 
   struct Match {
     const HandlerFn* handler = nullptr;  // null: not found or method not allowed

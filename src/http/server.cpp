@@ -148,12 +148,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = parser_->get().keep_alive();
     if (impl_.h.runs_inline && impl_.h.runs_inline(*req)) {
       Response resp = impl_.h.handle(*req);
-      return Write(std::move(req), std::move(resp));
+      return Write(req, std::move(resp));
     }
     net::post(impl_.workers, [self = shared_from_this(), req]() mutable {
       Response resp = self->impl_.h.handle(*req);
       net::post(self->stream_.get_executor(), [self, req, resp = std::move(resp)]() mutable {
-        self->Write(std::move(req), std::move(resp));
+        self->Write(req, std::move(resp));
       });
     });
   }
@@ -199,10 +199,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     Response resp = impl_.h.refusal ? impl_.h.refusal(*req, status) : Response{status};
     resp.close_connection = true;
     keep_alive_ = false;
-    Write(std::move(req), std::move(resp));
+    Write(req, std::move(resp));
   }
 
-  void Write(std::shared_ptr<Request> req, Response resp) {
+  void Write(const std::shared_ptr<Request>& req, Response resp) {
     auto out = std::make_shared<Response>(std::move(resp));
     auto msg = std::make_shared<bhttp::response<bhttp::span_body<const char>>>();
     msg->result(static_cast<unsigned>(out->status));

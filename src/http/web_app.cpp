@@ -101,7 +101,7 @@ Response WebApp::Handle(Request& req) {
 
 Handlers WebApp::MakeHandlers() {
   Handlers h;
-  h.runs_inline = [this](const Request& req) {
+  h.runs_inline = [](const Request& req) {
     // Static assets and metrics never block; everything else may touch the database.
     return req.path.starts_with("/static/") || req.path == "/metrics";
   };

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <future>
 #include <map>
 #include <mutex>
@@ -239,6 +240,10 @@ class SqliteTransaction : public Transaction {
  public:
   explicit SqliteTransaction(Conn& c) : c_(c) {}
 
+  // First failure of a repository call: fails the caller's transaction even
+  // if the callback ignores it (storage.h contract).
+  const Status& first_error() const { return first_error_; }
+
   Status InsertScreening(const ScreeningRecord& s) override {
     static const std::string sql = std::string("INSERT INTO screenings (") + kScreeningCols +
                                    ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
@@ -261,7 +266,7 @@ class SqliteTransaction : public Transaction {
         .Bind(s.threshold_set_id)
         .Bind(s.threshold_version)
         .Bind(s.level);
-    return q.Run();
+    return Note(q.Run());
   }
 
   Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) override {
@@ -274,7 +279,7 @@ class SqliteTransaction : public Transaction {
       if (!s.ok()) return s.status();
       return std::optional<ScreeningRecord>(std::move(*s));
     }
-    if (!q.ok()) return q.status();
+    if (!q.ok()) return Note(q.status());
     return std::optional<ScreeningRecord>();
   }
 
@@ -317,7 +322,7 @@ class SqliteTransaction : public Transaction {
     q.Bind(territory).Bind(limit);
     std::vector<AlertRecord> out;
     while (q.Step()) out.push_back(ReadAlert(q));
-    if (!q.ok()) return q.status();
+    if (!q.ok()) return Note(q.status());
     return out;
   }
 
@@ -332,7 +337,7 @@ class SqliteTransaction : public Transaction {
         .Bind(e.subject_id)
         .Bind(e.territory_code)
         .Bind(e.detail);
-    PARCOURS_RETURN_IF_ERROR(q.Run());
+    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
 
@@ -346,20 +351,26 @@ class SqliteTransaction : public Transaction {
       out.push_back(AuditEntry{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
                                q.Text(6), q.Text(7)});
     }
-    if (!q.ok()) return q.status();
+    if (!q.ok()) return Note(q.status());
     return out;
   }
 
  private:
+  Status Note(Status st) {
+    if (!st.ok() && first_error_.ok()) first_error_ = st;
+    return st;
+  }
+
   Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
     if (q.Step()) return std::optional<AlertRecord>(ReadAlert(q));
-    if (!q.ok()) return q.status();
+    if (!q.ok()) return Note(q.status());
     return std::optional<AlertRecord>();
   }
 
   Conn& c_;
+  Status first_error_;
 };
 
 class SqliteStorage : public Storage {
@@ -392,7 +403,16 @@ class SqliteStorage : public Storage {
       for (const Migration& m : SqliteMigrations()) {
         if (m.version <= reached) continue;
         PARCOURS_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
-        Status s = c.Exec(m.sql);
+        // Another process may have migrated since we looked: look again
+        // under the write lock.
+        auto now = CurrentVersion(c);
+        Status s = now.ok() ? Status::Ok() : now.status();
+        if (s.ok() && *now >= m.version) {
+          (void)c.Exec("ROLLBACK");
+          reached = *now;
+          continue;
+        }
+        if (s.ok()) s = c.Exec(m.sql);
         if (s.ok()) {
           Stmt q(c,
                  "INSERT INTO schema_migrations (version, name, applied_at) "
@@ -456,6 +476,7 @@ class SqliteStorage : public Storage {
     if (st.ok()) {
       SqliteTransaction tx(**conn);
       st = fn(tx);
+      if (st.ok()) st = tx.first_error();
       Status end = (*conn)->Exec("COMMIT");
       if (st.ok()) st = end;
     }
@@ -519,7 +540,13 @@ class SqliteStorage : public Storage {
         }
       }
       if (batch.front()->raw) {
-        batch.front()->promise.set_value(batch.front()->raw(*writer_));
+        Status st;
+        try {
+          st = batch.front()->raw(*writer_);
+        } catch (const std::exception& e) {
+          st = Status::Internal(std::string("storage task threw: ") + e.what());
+        }
+        batch.front()->promise.set_value(st);
         continue;
       }
       RunBatch(batch);
@@ -533,11 +560,16 @@ class SqliteStorage : public Storage {
       return;
     }
     std::vector<Status> results(batch.size());
-    SqliteTransaction tx(*writer_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       Status st = writer_->Exec("SAVEPOINT caller");
       if (st.ok()) {
-        st = (*batch[i]->fn)(tx);
+        SqliteTransaction tx(*writer_);
+        try {
+          st = (*batch[i]->fn)(tx);
+        } catch (const std::exception& e) {
+          st = Status::Internal(std::string("transaction callback threw: ") + e.what());
+        }
+        if (st.ok()) st = tx.first_error();
         if (st.ok()) {
           st = writer_->Exec("RELEASE caller");
         } else {

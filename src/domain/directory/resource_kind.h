@@ -1,0 +1,63 @@
+// What a directory resource is (a kind of professional or of structure) and
+// the levels of care (DESIGN.md "Levels of care", annex 2 of the instruction)
+// it offers by default. A project lead may change a resource's levels by
+// hand; these are only the defaults given to imported rows.
+//
+// Identifiers (ToString) are the API and storage identifiers. Pure,
+// thread-safe.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "domain/common/types.h"
+#include "domain/directory/care_level_set.h"
+
+namespace parcours::domain {
+
+enum class ResourceKind {
+  // Professionals (RPPS).
+  kGeneralPractitioner,        // general_practitioner
+  kPsychiatrist,               // psychiatrist
+  kChildPsychiatrist,          // child_psychiatrist
+  kPaediatrician,              // paediatrician
+  kGynaecologistObstetrician,  // gynaecologist_obstetrician
+  kMidwife,                    // midwife
+  kPaediatricNurse,            // paediatric_nurse (infirmière puéricultrice)
+  kPsychiatricNurse,           // psychiatric_nurse
+  kPsychomotorTherapist,       // psychomotor_therapist
+  kPsychologist,               // psychologist
+  // Structures (FINESS).
+  kAdultCmp,             // adult_cmp: centre médico-psychologique
+  kChildCmp,             // child_cmp: CMP infanto-juvénile
+  kPerinatalPsychiatry,  // perinatal_psychiatry: perinatal CMP / unit
+  kCmpp,                 // cmpp: centre médico-psycho-pédagogique (children)
+  kCattp,                // cattp: centre d'accueil thérapeutique à temps partiel
+  kCrisisCentre,         // crisis_centre: centre de crise et d'accueil permanent
+  kPmiCentre,            // pmi_centre: protection maternelle et infantile
+  kPsychiatricHospital,  // psychiatric_hospital: CHS
+  kPsychiatricClinic,    // psychiatric_clinic: maison de santé pour maladies mentales
+  kGeneralHospital,      // general_hospital: CH, CHR/CHU
+};
+
+std::string_view ToString(ResourceKind kind);
+std::optional<ResourceKind> ParseResourceKind(std::string_view s);
+// Every kind, in declaration order.
+const std::vector<ResourceKind>& AllResourceKinds();
+
+// True for services meant for children (the baby's side of parent–baby
+// care), so a search for the parent's own care can leave them out.
+bool IsChildService(ResourceKind kind);
+
+// Default levels of care of a kind:
+//   first_line  general_practitioner, paediatrician, gynaecologist_obstetrician,
+//               midwife, paediatric_nurse, psychomotor_therapist, psychologist,
+//               pmi_centre
+//   specialised psychiatrist, child_psychiatrist, psychiatric_nurse,
+//               adult_cmp, child_cmp, perinatal_psychiatry, cmpp, cattp
+//   specialised + emergency  crisis_centre (permanent reception)
+//   hospital    psychiatric_hospital, psychiatric_clinic, general_hospital
+CareLevelSet DefaultLevels(ResourceKind kind);
+
+}  // namespace parcours::domain

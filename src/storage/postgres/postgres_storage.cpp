@@ -1,0 +1,750 @@
+#include "storage/postgres/postgres_storage.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "storage/codec.h"
+#include "storage/migrations.h"
+
+namespace parcours::storage {
+namespace {
+
+// Serialises Migrate() across every instance using the database.
+constexpr std::int64_t kMigrationLockKey = 8097879376386159219;  // "parcours"
+// How long a caller waits for a pooled connection before kUnavailable.
+constexpr std::chrono::seconds kAcquireTimeout{30};
+constexpr std::chrono::seconds kPingAcquireTimeout{5};
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// SQLSTATE → Status code (the contract of storage.h). Class 22 (data
+// exception: bad encoding, value out of range) is about the values given,
+// like a constraint violation.
+Status MapError(std::string_view sqlstate, bool connection_bad, std::string message) {
+  if (connection_bad || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+      sqlstate == "57P03" || sqlstate.starts_with("53")) {
+    return Status::Unavailable(std::move(message));
+  }
+  if (sqlstate == "23505") return Status::Conflict(std::move(message));
+  if (sqlstate.starts_with("23") || sqlstate.starts_with("22")) {
+    return Status::InvalidArgument("", std::move(message));
+  }
+  return Status::Internal(std::move(message));
+}
+
+Status ErrorFrom(PGconn* c, const PGresult* r) {
+  std::string msg = r ? PQresultErrorMessage(r) : "";
+  if (msg.empty()) msg = PQerrorMessage(c);
+  if (msg.empty()) msg = "unknown PostgreSQL error";
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return MapError(state ? state : "", PQstatus(c) == CONNECTION_BAD, Trimmed(std::move(msg)));
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A statement prepared once per connection, under its name.
+struct StatementDef {
+  const char* name;
+  const char* sql;
+};
+
+// Parameters in text format, except bytea sent in binary; nullopt is NULL.
+class Params {
+ public:
+  Params& Text(std::string_view v) {
+    // Text parameters are C strings: a NUL would silently cut the value.
+    if (v.find('\0') != std::string_view::npos) has_nul_ = true;
+    values_.emplace_back(std::string(v));
+    formats_.push_back(0);
+    return *this;
+  }
+  Params& Int(std::int64_t v) { return Text(std::to_string(v)); }
+  Params& Bool(bool v) { return Text(v ? "true" : "false"); }
+  Params& Null() {
+    values_.emplace_back(std::nullopt);
+    formats_.push_back(0);
+    return *this;
+  }
+  Params& OptText(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
+  Params& OptInt(const std::optional<int>& v) { return v ? Int(*v) : Null(); }
+  // Empty is stored as NULL, like the SQLite backend.
+  Params& Bytes(const std::vector<unsigned char>& v) {
+    if (v.empty()) return Null();
+    values_.emplace_back(std::string(v.begin(), v.end()));
+    formats_.push_back(1);
+    return *this;
+  }
+
+  bool has_nul() const { return has_nul_; }
+  int size() const { return static_cast<int>(values_.size()); }
+  const std::vector<std::optional<std::string>>& values() const { return values_; }
+  const std::vector<int>& formats() const { return formats_; }
+
+ private:
+  std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
+  bool has_nul_ = false;
+};
+
+// Reads text-format results; a value that does not parse marks the reader
+// corrupt instead of throwing.
+class Rows {
+ public:
+  explicit Rows(const PGresult* r) : r_(r) {}
+  int size() const { return PQntuples(r_); }
+  bool corrupt() const { return corrupt_; }
+
+  bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+  std::string Text(int row, int col) const {
+    return std::string(PQgetvalue(r_, row, col),
+                       static_cast<std::size_t>(PQgetlength(r_, row, col)));
+  }
+  std::optional<std::string> OptText(int row, int col) const {
+    if (IsNull(row, col)) return std::nullopt;
+    return Text(row, col);
+  }
+  std::int64_t Int(int row, int col) {
+    const char* p = PQgetvalue(r_, row, col);
+    const char* end = p + PQgetlength(r_, row, col);
+    std::int64_t v = 0;
+    auto [next, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc() || next != end || IsNull(row, col)) corrupt_ = true;
+    return v;
+  }
+  std::optional<int> OptInt(int row, int col) {
+    if (IsNull(row, col)) return std::nullopt;
+    return static_cast<int>(Int(row, col));
+  }
+  bool Bool(int row, int col) {
+    std::string_view v(PQgetvalue(r_, row, col));
+    if (v != "t" && v != "f") corrupt_ = true;
+    return v == "t";
+  }
+  std::vector<unsigned char> Bytes(int row, int col) {
+    if (IsNull(row, col)) return {};
+    std::size_t n = 0;
+    unsigned char* p =
+        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col)), &n);
+    if (!p) {
+      corrupt_ = true;
+      return {};
+    }
+    std::vector<unsigned char> out(p, p + n);
+    PQfreemem(p);
+    return out;
+  }
+
+ private:
+  const PGresult* r_;
+  bool corrupt_ = false;
+};
+
+void IgnoreNotice(void*, const char*) {}
+
+// One server connection with its prepared statements. Not thread-safe: owned
+// by one thread at a time (through the pool).
+class PgConn {
+ public:
+  static Result<std::unique_ptr<PgConn>> Open(const std::string& url) {
+    // Entries before dbname are defaults the URL may override. Keepalives
+    // and tcp_user_timeout notice a server that vanished without a word.
+    const char* keys[] = {"connect_timeout",
+                          "application_name",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "dbname",
+                          "client_encoding",
+                          nullptr};
+    const char* values[] = {"10",    "parcours",  "30",   "10",   "3",
+                            "60000", url.c_str(), "UTF8", nullptr};
+    PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (!c) return Status::Unavailable("PostgreSQL: out of memory opening a connection");
+    if (PQstatus(c) != CONNECTION_OK) {
+      std::string msg = Trimmed(PQerrorMessage(c));
+      PQfinish(c);
+      return Status::Unavailable("cannot connect to PostgreSQL: " + msg);
+    }
+    PQsetNoticeProcessor(c, IgnoreNotice, nullptr);
+    return std::make_unique<PgConn>(c);
+  }
+
+  explicit PgConn(PGconn* c) : c_(c) {}
+  ~PgConn() { PQfinish(c_); }
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  bool Broken() const { return PQstatus(c_) != CONNECTION_OK; }
+  bool Idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
+  bool InFailedTransaction() const { return PQtransactionStatus(c_) == PQTRANS_INERROR; }
+
+  // Simple query protocol: sql may hold several statements.
+  Result<PgResult> Query(const char* sql) { return Check(PgResult(PQexec(c_, sql))); }
+  Status Exec(const char* sql) {
+    auto r = Query(sql);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  // COMMIT that reports a transaction the server rolled back instead.
+  Status Commit() {
+    auto r = Query("COMMIT");
+    if (!r.ok()) return r.status();
+    if (std::string_view(PQcmdStatus(r->get())) != "COMMIT") {
+      return Status::Internal("transaction was rolled back by the server");
+    }
+    return Status::Ok();
+  }
+
+  Result<PgResult> Run(const StatementDef& st, const Params& p) {
+    if (p.has_nul()) return Status::InvalidArgument("", "text value contains a NUL character");
+    if (!prepared_.contains(st.name)) {
+      auto r = Check(PgResult(PQprepare(c_, st.name, st.sql, 0, nullptr)));
+      if (!r.ok()) return r.status();
+      prepared_.insert(st.name);
+    }
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    values.reserve(static_cast<std::size_t>(p.size()));
+    lengths.reserve(static_cast<std::size_t>(p.size()));
+    for (const auto& v : p.values()) {
+      values.push_back(v ? v->data() : nullptr);
+      lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    }
+    return Check(PgResult(PQexecPrepared(c_, st.name, p.size(), values.data(), lengths.data(),
+                                         p.formats().data(), /*resultFormat=*/0)));
+  }
+
+ private:
+  Result<PgResult> Check(PgResult r) {
+    ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return r;
+    return ErrorFrom(c_, r.get());
+  }
+
+  PGconn* c_;
+  std::unordered_set<std::string> prepared_;
+};
+
+#define PARCOURS_SCREENING_COLS                                                           \
+  "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, " \
+  "commune_code, territory_code, source, answers, score, band, item10_positive, "         \
+  "threshold_set_id, threshold_version, level"
+#define PARCOURS_ALERT_COLS                                                               \
+  "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, " \
+  "status, crisis, contact_sealed, updated_at"
+
+constexpr StatementDef kInsertScreening{
+    "parcours_insert_screening",
+    "INSERT INTO screenings (" PARCOURS_SCREENING_COLS
+    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"};
+constexpr StatementDef kFindScreening{
+    "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
+constexpr StatementDef kInsertAlert{"parcours_insert_alert",
+                                    "INSERT INTO alerts (" PARCOURS_ALERT_COLS
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"};
+constexpr StatementDef kFindAlert{"parcours_find_alert",
+                                  "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
+constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
+                                             "SELECT " PARCOURS_ALERT_COLS
+                                             " FROM alerts WHERE reference = $1"};
+// COLLATE "C": the same byte order as SQLite, whatever the database locale.
+constexpr StatementDef kListAlerts{"parcours_list_alerts",
+                                   "SELECT " PARCOURS_ALERT_COLS
+                                   " FROM alerts WHERE territory_code = $1 "
+                                   "ORDER BY deadline_at, created_at, id COLLATE \"C\" LIMIT $2"};
+constexpr StatementDef kAppendAudit{
+    "parcours_append_audit",
+    "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, territory_code, detail) "
+    "VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id"};
+constexpr StatementDef kListAudit{
+    "parcours_list_audit",
+    "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
+    "FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id"};
+
+#undef PARCOURS_SCREENING_COLS
+#undef PARCOURS_ALERT_COLS
+
+Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
+  ScreeningRecord s;
+  s.id = q.Text(row, 0);
+  s.created_at = q.Int(row, 1);
+  s.instrument = q.Text(row, 2);
+  s.language = q.Text(row, 3);
+  s.respondent = q.Text(row, 4);
+  s.period = q.Text(row, 5);
+  s.child_age_weeks = q.OptInt(row, 6);
+  s.postcode = q.OptText(row, 7);
+  s.commune_code = q.OptText(row, 8);
+  s.territory_code = q.OptText(row, 9);
+  s.source = q.Text(row, 10);
+  auto answers = DecodeIntList(q.Text(row, 11));
+  if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
+  s.answers = std::move(*answers);
+  s.score = static_cast<int>(q.Int(row, 12));
+  s.band = q.Text(row, 13);
+  s.item10_positive = q.Bool(row, 14);
+  s.threshold_set_id = q.Text(row, 15);
+  s.threshold_version = static_cast<int>(q.Int(row, 16));
+  s.level = q.Text(row, 17);
+  if (q.corrupt()) return Status::Internal("corrupt row in screening " + s.id);
+  return s;
+}
+
+Result<AlertRecord> ReadAlert(Rows& q, int row) {
+  AlertRecord a;
+  a.id = q.Text(row, 0);
+  a.reference = q.Text(row, 1);
+  a.created_at = q.Int(row, 2);
+  a.kind = q.Text(row, 3);
+  a.screening_id = q.OptText(row, 4);
+  a.territory_code = q.Text(row, 5);
+  a.urgency = q.Text(row, 6);
+  a.deadline_at = q.Int(row, 7);
+  a.status = q.Text(row, 8);
+  a.crisis = q.Bool(row, 9);
+  a.contact_sealed = q.Bytes(row, 10);
+  a.updated_at = q.Int(row, 11);
+  if (q.corrupt()) return Status::Internal("corrupt row in alert " + a.id);
+  return a;
+}
+
+// Repositories over one open transaction. Remembers the first failure of a
+// repository call: the transaction is then rolled back even if the callback
+// goes on and returns OK (PostgreSQL would refuse anything after it anyway).
+class PgTransaction : public Transaction {
+ public:
+  explicit PgTransaction(PgConn& c) : c_(c) {}
+
+  const Status& first_error() const { return first_error_; }
+
+  Status InsertScreening(const ScreeningRecord& s) override {
+    Params p;
+    p.Text(s.id)
+        .Int(s.created_at)
+        .Text(s.instrument)
+        .Text(s.language)
+        .Text(s.respondent)
+        .Text(s.period)
+        .OptInt(s.child_age_weeks)
+        .OptText(s.postcode)
+        .OptText(s.commune_code)
+        .OptText(s.territory_code)
+        .Text(s.source)
+        .Text(EncodeIntList(s.answers))
+        .Int(s.score)
+        .Text(s.band)
+        .Bool(s.item10_positive)
+        .Text(s.threshold_set_id)
+        .Int(s.threshold_version)
+        .Text(s.level);
+    return Exec(kInsertScreening, p);
+  }
+
+  Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) override {
+    auto r = Run(kFindScreening, Params().Text(id));
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() == 0) return std::optional<ScreeningRecord>();
+    auto s = ReadScreening(q, 0);
+    if (!s.ok()) return Track(s.status());
+    return std::optional<ScreeningRecord>(std::move(*s));
+  }
+
+  Status InsertAlert(const AlertRecord& a) override {
+    Params p;
+    p.Text(a.id)
+        .Text(a.reference)
+        .Int(a.created_at)
+        .Text(a.kind)
+        .OptText(a.screening_id)
+        .Text(a.territory_code)
+        .Text(a.urgency)
+        .Int(a.deadline_at)
+        .Text(a.status)
+        .Bool(a.crisis)
+        .Bytes(a.contact_sealed)
+        .Int(a.updated_at);
+    return Exec(kInsertAlert, p);
+  }
+
+  Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
+    return FindOneAlert(kFindAlert, id);
+  }
+
+  Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view ref) override {
+    return FindOneAlert(kFindAlertByReference, ref);
+  }
+
+  Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
+    Params p;
+    p.Text(territory);
+    if (limit < 0) {
+      p.Null();  // LIMIT NULL: no limit, as a negative LIMIT in SQLite
+    } else {
+      p.Int(limit);
+    }
+    auto r = Run(kListAlerts, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    std::vector<AlertRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
+    for (int i = 0; i < q.size(); ++i) {
+      auto a = ReadAlert(q, i);
+      if (!a.ok()) return Track(a.status());
+      out.push_back(std::move(*a));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> AppendAudit(const AuditEntry& e) override {
+    Params p;
+    p.Int(e.at)
+        .Text(e.actor)
+        .Text(e.action)
+        .Text(e.subject_type)
+        .Text(e.subject_id)
+        .Text(e.territory_code)
+        .Text(e.detail);
+    auto r = Run(kAppendAudit, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() != 1) return Track(Status::Internal("audit insert returned no id"));
+    std::int64_t id = q.Int(0, 0);
+    if (q.corrupt()) return Track(Status::Internal("audit insert returned a bad id"));
+    return id;
+  }
+
+  Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
+    auto r = Run(kListAudit, Params().Text(type).Text(id));
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    std::vector<AuditEntry> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
+    for (int i = 0; i < q.size(); ++i) {
+      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
+                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
+    }
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
+    return out;
+  }
+
+ private:
+  Status Track(Status s) {
+    if (!s.ok() && first_error_.ok()) first_error_ = s;
+    return s;
+  }
+
+  Result<PgResult> Run(const StatementDef& st, const Params& p) {
+    auto r = c_.Run(st, p);
+    if (!r.ok()) Track(r.status());
+    return r;
+  }
+
+  Status Exec(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  Result<std::optional<AlertRecord>> FindOneAlert(const StatementDef& st, std::string_view key) {
+    auto r = Run(st, Params().Text(key));
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() == 0) return std::optional<AlertRecord>();
+    auto a = ReadAlert(q, 0);
+    if (!a.ok()) return Track(a.status());
+    return std::optional<AlertRecord>(std::move(*a));
+  }
+
+  PgConn& c_;
+  Status first_error_;
+};
+
+class Pool;
+
+// A connection borrowed from the pool; gives it back (or drops it when it is
+// no longer usable) when destroyed.
+class Lease {
+ public:
+  Lease(Pool* pool, std::unique_ptr<PgConn> c) : pool_(pool), conn_(std::move(c)) {}
+  Lease(Lease&& o) noexcept : pool_(o.pool_), conn_(std::move(o.conn_)) {}
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+
+  PgConn& operator*() { return *conn_; }
+  PgConn* operator->() { return conn_.get(); }
+  // Closes the connection instead of giving it back.
+  void Discard();
+
+ private:
+  Pool* pool_;
+  std::unique_ptr<PgConn> conn_;
+};
+
+class Pool {
+ public:
+  Pool(std::string url, int size) : url_(std::move(url)), size_(size) {}
+
+  Result<Lease> Acquire(std::chrono::seconds timeout) {
+    std::vector<std::unique_ptr<PgConn>> broken;  // closed outside the lock
+    {
+      std::unique_lock lock(mu_);
+      if (idle_.empty() && opened_ >= size_) {
+        ++waits_;
+        if (!cv_.wait_for(lock, timeout, [this] { return !idle_.empty() || opened_ < size_; })) {
+          return Status::Unavailable("no PostgreSQL connection free in the pool");
+        }
+      }
+      while (!idle_.empty()) {
+        std::unique_ptr<PgConn> c = std::move(idle_.back());
+        idle_.pop_back();
+        if (c->Broken()) {
+          --opened_;
+          broken.push_back(std::move(c));
+          continue;
+        }
+        ++in_use_;
+        return Lease(this, std::move(c));
+      }
+      ++opened_;
+      ++in_use_;
+    }
+    broken.clear();
+    auto c = PgConn::Open(url_);
+    if (!c.ok()) {
+      Forget();
+      return c.status();
+    }
+    return Lease(this, std::move(*c));
+  }
+
+  // A leased connection comes back; it is kept only when idle and sound.
+  void Release(std::unique_ptr<PgConn> c) {
+    if (!c->Broken() && !c->Idle()) (void)c->Exec("ROLLBACK");  // left mid-transaction
+    if (c->Broken() || !c->Idle()) {
+      c.reset();
+      Forget();
+      return;
+    }
+    std::lock_guard lock(mu_);
+    --in_use_;
+    idle_.push_back(std::move(c));
+    cv_.notify_one();
+  }
+
+  // A leased connection was closed: its slot is free.
+  void Forget() {
+    std::lock_guard lock(mu_);
+    --in_use_;
+    --opened_;
+    cv_.notify_one();
+  }
+
+  Storage::PoolStats Stats() const {
+    std::lock_guard lock(mu_);
+    return Storage::PoolStats{size_, in_use_, waits_};
+  }
+
+  int size() const { return size_; }
+
+ private:
+  const std::string url_;
+  const int size_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;  // GUARDED_BY(mu_)
+  int opened_ = 0;                             // GUARDED_BY(mu_): idle + in use
+  int in_use_ = 0;                             // GUARDED_BY(mu_)
+  long long waits_ = 0;                        // GUARDED_BY(mu_)
+};
+
+Lease::~Lease() {
+  if (conn_) pool_->Release(std::move(conn_));
+}
+
+void Lease::Discard() {
+  conn_.reset();
+  pool_->Forget();
+}
+
+Status CallGuarded(const std::function<Status(Transaction&)>& fn, Transaction& tx) {
+  try {
+    return fn(tx);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("exception in a storage callback: ") + e.what());
+  } catch (...) {
+    return Status::Internal("exception in a storage callback");
+  }
+}
+
+class PostgresStorage : public Storage {
+ public:
+  PostgresStorage(std::string url, int pool_size) : pool_(std::move(url), pool_size) {}
+
+  std::string_view Backend() const override { return "postgresql"; }
+
+  Result<int> Migrate() override {
+    auto lease = Start("BEGIN");
+    if (!lease.ok()) return lease.status();
+    PgConn& c = **lease;
+    // One transaction per migration, each under the advisory lock and
+    // re-reading the version, so concurrent instances apply each one once.
+    for (bool first = true;; first = false) {
+      if (!first) PARCOURS_RETURN_IF_ERROR(c.Exec("BEGIN"));
+      const Migration* applied = nullptr;
+      auto step = [&]() -> Result<int> {
+        static const std::string lock =
+            "SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")";
+        PARCOURS_RETURN_IF_ERROR(c.Exec(lock.c_str()));
+        PARCOURS_RETURN_IF_ERROR(
+            c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                   "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+        auto current = CurrentVersion(c);
+        if (!current.ok()) return current.status();
+        for (const Migration& m : PostgresMigrations()) {
+          if (m.version <= *current) continue;
+          applied = &m;
+          PARCOURS_RETURN_IF_ERROR(c.Exec(m.sql));
+          Params p;
+          p.Int(m.version).Text(m.name);
+          auto r = c.Run({"parcours_record_migration",
+                          "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                          "($1, $2, (extract(epoch from clock_timestamp()) * 1000)::bigint)"},
+                         p);
+          if (!r.ok()) return r.status();
+          return m.version;
+        }
+        return *current;
+      };
+      auto reached = step();
+      Status st = reached.ok() ? c.Commit() : reached.status();
+      if (!st.ok()) {
+        (void)c.Exec("ROLLBACK");
+        if (applied) {
+          return Status(st.code(), std::string("migration ") + applied->name + ": " + st.message());
+        }
+        return st;
+      }
+      if (!applied) return *reached;
+    }
+  }
+
+  Result<int> SchemaVersion() override {
+    auto lease = Start("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    if (!lease.ok()) return lease.status();
+    auto v = CurrentVersion(**lease);
+    Status st = v.ok() ? (*lease)->Commit() : v.status();
+    if (!st.ok()) return st;  // the lease rolls back
+    return *v;
+  }
+
+  Status Ping() override {
+    auto lease = Start("SELECT 1", kPingAcquireTimeout);
+    if (!lease.ok()) return Status::Unavailable("database: " + lease.status().message());
+    return Status::Ok();
+  }
+
+  Status Transact(const std::function<Status(Transaction&)>& fn) override {
+    return RunTransaction("BEGIN", fn);
+  }
+
+  Status Read(const std::function<Status(Transaction&)>& fn) override {
+    return RunTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", fn);
+  }
+
+  PoolStats Stats() const override { return pool_.Stats(); }
+
+ private:
+  // Acquires a connection and runs sql on it. A pooled connection may have
+  // died since its last use; nothing has happened on it yet, so it is
+  // dropped and the statement tried on another (or a new) connection.
+  Result<Lease> Start(const char* sql, std::chrono::seconds timeout = kAcquireTimeout) {
+    Status last;
+    for (int attempt = 0; attempt <= pool_.size(); ++attempt) {
+      auto lease = pool_.Acquire(timeout);
+      if (!lease.ok()) return lease.status();
+      Status st = (*lease)->Exec(sql);
+      if (st.ok()) return lease;
+      if (!(*lease)->Broken()) return st;
+      lease->Discard();
+      last = st;
+    }
+    return last;
+  }
+
+  Status RunTransaction(const char* begin, const std::function<Status(Transaction&)>& fn) {
+    auto lease = Start(begin);
+    if (!lease.ok()) return lease.status();
+    PgConn& c = **lease;
+    PgTransaction tx(c);
+    Status st = CallGuarded(fn, tx);
+    if (st.ok()) st = tx.first_error();
+    if (st.ok() && c.InFailedTransaction()) {
+      st = Status::Internal("transaction aborted by an earlier error");
+    }
+    if (!st.ok()) {
+      (void)c.Exec("ROLLBACK");
+      return st;
+    }
+    st = c.Commit();
+    if (st.code() == StatusCode::kUnavailable) {
+      return Status::Unavailable("commit outcome unknown: " + st.message());
+    }
+    return st;
+  }
+
+  static Result<int> CurrentVersion(PgConn& c) {
+    auto exists = c.Query("SELECT to_regclass('schema_migrations') IS NOT NULL");
+    if (!exists.ok()) return exists.status();
+    Rows e(exists->get());
+    if (e.size() != 1 || !e.Bool(0, 0)) return 0;
+    auto r = c.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    int v = q.size() == 1 ? static_cast<int>(q.Int(0, 0)) : 0;
+    if (q.corrupt()) return Status::Internal("corrupt schema_migrations");
+    return v;
+  }
+
+  Pool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Storage>> OpenPostgres(const std::string& url, int pool_size) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? Trimmed(err) : "out of memory";
+    PQfreemem(err);
+    return Status::InvalidArgument("database", "bad PostgreSQL URL: " + msg);
+  }
+  PQconninfoFree(opts);
+  return std::unique_ptr<Storage>(new PostgresStorage(url, pool_size < 1 ? 1 : pool_size));
+}
+
+Status ExecPostgresAdmin(const std::string& url, const std::string& sql) {
+  auto c = PgConn::Open(url);
+  if (!c.ok()) return c.status();
+  return (*c)->Exec(sql.c_str());
+}
+
+}  // namespace parcours::storage
