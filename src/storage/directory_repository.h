@@ -69,6 +69,7 @@ struct ResourceKeyState {
   std::string import_hash;
   bool active = true;
   bool has_manual_fields = false;
+  std::string department_code;
 };
 
 struct ResourceHistoryEntry {
@@ -116,6 +117,8 @@ class DirectoryRepository {
   virtual Result<std::vector<CommuneRecord>> SearchCommunesByName(std::string_view folded_name,
                                                                   int limit) = 0;
   virtual Result<std::int64_t> CountCommunes() = 0;
+  // Grows with every UpsertCommune that changed something (0 initially).
+  virtual Result<std::int64_t> CommuneChangeSeq() = 0;
   // Every commune, in code order.
   virtual Status ForEachCommune(const std::function<void(const CommuneRecord&)>& fn) = 0;
 
@@ -139,11 +142,10 @@ class DirectoryRepository {
       std::int64_t seq, const std::function<void(const ResourceRecord&)>& fn) = 0;
   // The highest change_seq committed (0 when none).
   virtual Result<std::int64_t> ResourceChangeSeq() = 0;
-  // Sets active=false on rows of `source` whose id is not in keep (sorted),
-  // and returns their ids; history is the caller's.
-  virtual Result<std::vector<std::int64_t>> DeactivateMissing(
-      std::string_view source, const std::vector<std::int64_t>& keep_sorted,
-      domain::TimestampMs at) = 0;
+  // Sets active=false (and updated_at=at) on these rows; history is the
+  // caller's. Unknown ids are ignored.
+  virtual Status DeactivateResources(const std::vector<std::int64_t>& ids,
+                                     domain::TimestampMs at) = 0;
   // Sets published on every active row matching the filter whose flag
   // differs; returns their ids.
   virtual Result<std::vector<std::int64_t>> SetPublished(const PublicationFilter& filter,

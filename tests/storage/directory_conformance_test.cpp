@@ -174,6 +174,8 @@ TEST_F(DirectoryConformance, CommunesRoundTripAndLookups) {
     EXPECT_TRUE(iles.ok() && iles->size() == 1);
     auto count = d.CountCommunes();
     EXPECT_TRUE(count.ok() && *count == 5);
+    auto seq = d.CommuneChangeSeq();
+    EXPECT_TRUE(seq.ok() && *seq == 5) << "the identical upsert did not count";
     std::vector<std::string> codes;
     EXPECT_TRUE(
         d.ForEachCommune([&](const CommuneRecord& c) { codes.push_back(c.insee_code); }).ok());
@@ -325,15 +327,11 @@ TEST_F(DirectoryConformance, DeactivateMissingAndPublication) {
     EXPECT_EQ(keys["rpps:b"].id, b);
     EXPECT_TRUE(keys["rpps:b"].active);
     EXPECT_FALSE(keys["rpps:b"].has_manual_fields);
+    EXPECT_EQ(keys["rpps:b"].department_code, "62");
     return Status::Ok();
   });
 
-  Write([&](DirectoryRepository& d) -> Status {
-    auto gone = d.DeactivateMissing("rpps", {a, c}, 77);
-    if (!gone.ok()) return gone.status();
-    EXPECT_EQ(*gone, std::vector<std::int64_t>{b});
-    return Status::Ok();
-  });
+  Write([&](DirectoryRepository& d) -> Status { return d.DeactivateResources({b, 424242}, 77); });
   EXPECT_FALSE(Find(b)->active);
   EXPECT_EQ(Find(b)->updated_at, 77);
   EXPECT_TRUE(Find(f)->active) << "another source is untouched";

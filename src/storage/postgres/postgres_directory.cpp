@@ -81,20 +81,24 @@ constexpr StatementDef kFindResources{"parcours_dir_find_resources",
                                       " FROM resources WHERE id = ANY($1::bigint[])"};
 constexpr StatementDef kResourceKeys{
     "parcours_dir_resource_keys",
-    "SELECT source_key, id, import_hash, active, manual_fields <> '' FROM resources "
+    "SELECT source_key, id, import_hash, active, manual_fields <> '', department_code "
+    "FROM resources "
     "WHERE source = $1 AND source_key IS NOT NULL"};
 constexpr StatementDef kChangedSince{
     "parcours_dir_changed_since",
     "SELECT " PARCOURS_RESOURCE_COLS
     " FROM resources WHERE change_seq > $1 OR (change_seq = $1 AND id > $2) "
     "ORDER BY change_seq, id LIMIT $3"};
+constexpr StatementDef kCommuneSeq{
+    "parcours_dir_commune_seq", "SELECT value FROM directory_counters WHERE name = 'commune_seq'"};
+constexpr StatementDef kBumpCommuneSeq{
+    "parcours_dir_bump_commune_seq",
+    "UPDATE directory_counters SET value = value + 1 WHERE name = 'commune_seq'"};
 constexpr StatementDef kChangeSeq{
     "parcours_dir_change_seq", "SELECT value FROM directory_counters WHERE name = 'resource_seq'"};
 constexpr StatementDef kNextSeq{
     "parcours_dir_next_seq",
     "UPDATE directory_counters SET value = value + 1 WHERE name = 'resource_seq' RETURNING value"};
-constexpr StatementDef kActiveOfSource{"parcours_dir_active_of_source",
-                                       "SELECT id FROM resources WHERE source = $1 AND active"};
 constexpr StatementDef kDeactivate{
     "parcours_dir_deactivate",
     "UPDATE resources SET active = false, updated_at = $1, change_seq = $2 "
@@ -284,6 +288,7 @@ class PostgresDirectory final : public DirectoryRepository {
     for (const auto& pc : c.postcodes) codes += (codes.empty() ? "" : " ") + pc;
     PARCOURS_RETURN_IF_ERROR(Exec(kDeletePostcodes, Params().Text(c.insee_code)));
     PARCOURS_RETURN_IF_ERROR(Exec(kInsertPostcodes, Params().Text(c.insee_code).Text(codes)));
+    PARCOURS_RETURN_IF_ERROR(Exec(kBumpCommuneSeq, Params()));
     return true;
   }
 
@@ -306,6 +311,7 @@ class PostgresDirectory final : public DirectoryRepository {
   }
 
   Result<std::int64_t> CountCommunes() override { return Count(kCountCommunes); }
+  Result<std::int64_t> CommuneChangeSeq() override { return Count(kCommuneSeq); }
 
   Status ForEachCommune(const std::function<void(const CommuneRecord&)>& fn) override {
     auto v = Communes(kAllCommunes, Params());
@@ -385,6 +391,7 @@ class PostgresDirectory final : public DirectoryRepository {
       st.import_hash = q.Text(i, 2);
       st.active = q.Bool(i, 3);
       st.has_manual_fields = q.Bool(i, 4);
+      st.department_code = q.Text(i, 5);
       if (q.corrupt()) return Track(Status::Internal("corrupt resource key row"));
       fn(q.Text(i, 0), st);
     }
@@ -412,26 +419,12 @@ class PostgresDirectory final : public DirectoryRepository {
 
   Result<std::int64_t> ResourceChangeSeq() override { return Count(kChangeSeq); }
 
-  Result<std::vector<std::int64_t>> DeactivateMissing(std::string_view source,
-                                                      const std::vector<std::int64_t>& keep,
-                                                      domain::TimestampMs at) override {
-    std::vector<std::int64_t> gone;
-    {
-      auto res = Run(kActiveOfSource, Params().Text(source));
-      if (!res.ok()) return res.status();
-      Rows q(res->get());
-      for (int i = 0; i < q.size(); ++i) {
-        std::int64_t id = q.Int(i, 0);
-        if (!std::binary_search(keep.begin(), keep.end(), id)) gone.push_back(id);
-      }
-      if (q.corrupt()) return Track(Status::Internal("corrupt resource id"));
-    }
-    if (gone.empty()) return gone;
-    std::sort(gone.begin(), gone.end());
+  Status DeactivateResources(const std::vector<std::int64_t>& ids,
+                             domain::TimestampMs at) override {
+    if (ids.empty()) return Status::Ok();
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
-    PARCOURS_RETURN_IF_ERROR(Exec(kDeactivate, Params().Int(at).Int(*seq).Text(IdArray(gone))));
-    return gone;
+    return Exec(kDeactivate, Params().Int(at).Int(*seq).Text(IdArray(ids)));
   }
 
   Result<std::vector<std::int64_t>> SetPublished(const PublicationFilter& f, bool published,

@@ -62,15 +62,19 @@ constexpr const char* kFindResourceByKey =
 constexpr const char* kFindResources =
     "SELECT " PARCOURS_RESOURCE_COLS " FROM resources WHERE id IN (SELECT value FROM json_each(?))";
 constexpr const char* kResourceKeys =
-    "SELECT source_key, id, import_hash, active, manual_fields <> '' FROM resources "
+    "SELECT source_key, id, import_hash, active, manual_fields <> '', department_code "
+    "FROM resources "
     "WHERE source = ? AND source_key IS NOT NULL";
 constexpr const char* kChangedSince =
     "SELECT " PARCOURS_RESOURCE_COLS " FROM resources WHERE change_seq > ? ORDER BY change_seq, id";
+constexpr const char* kCommuneSeq =
+    "SELECT value FROM directory_counters WHERE name = 'commune_seq'";
+constexpr const char* kBumpCommuneSeq =
+    "UPDATE directory_counters SET value = value + 1 WHERE name = 'commune_seq'";
 constexpr const char* kChangeSeq =
     "SELECT value FROM directory_counters WHERE name = 'resource_seq'";
 constexpr const char* kNextSeq =
     "UPDATE directory_counters SET value = value + 1 WHERE name = 'resource_seq' RETURNING value";
-constexpr const char* kActiveOfSource = "SELECT id FROM resources WHERE source = ? AND active = 1";
 constexpr const char* kDeactivate =
     "UPDATE resources SET active = 0, updated_at = ?, change_seq = ? WHERE id = ?";
 constexpr const char* kSetPublished =
@@ -242,6 +246,8 @@ class SqliteDirectory final : public DirectoryRepository {
       q.Bind(p).Bind(c.insee_code);
       PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
     }
+    Stmt bump(c_, kBumpCommuneSeq);
+    PARCOURS_RETURN_IF_ERROR(Note(bump.Run()));
     return true;
   }
 
@@ -266,6 +272,13 @@ class SqliteDirectory final : public DirectoryRepository {
     // Folded keys hold only [a-z0-9 ]: "~" sorts after all of them.
     q.Bind(folded).Bind(std::string(folded) + "~").Bind(limit);
     return Communes(q);
+  }
+
+  Result<std::int64_t> CommuneChangeSeq() override {
+    Stmt q(c_, kCommuneSeq);
+    if (q.Step()) return q.Int(0);
+    if (!q.ok()) return Note(q.status());
+    return std::int64_t{0};
   }
 
   Result<std::int64_t> CountCommunes() override {
@@ -356,6 +369,7 @@ class SqliteDirectory final : public DirectoryRepository {
       st.import_hash = q.Text(2);
       st.active = q.Int(3) != 0;
       st.has_manual_fields = q.Int(4) != 0;
+      st.department_code = q.Text(5);
       fn(q.Text(0), st);
     }
     return Note(q.status());
@@ -380,28 +394,17 @@ class SqliteDirectory final : public DirectoryRepository {
     return std::int64_t{0};
   }
 
-  Result<std::vector<std::int64_t>> DeactivateMissing(std::string_view source,
-                                                      const std::vector<std::int64_t>& keep,
-                                                      domain::TimestampMs at) override {
-    std::vector<std::int64_t> gone;
-    {
-      Stmt q(c_, kActiveOfSource);
-      q.Bind(source);
-      while (q.Step()) {
-        std::int64_t id = q.Int(0);
-        if (!std::binary_search(keep.begin(), keep.end(), id)) gone.push_back(id);
-      }
-      if (!q.ok()) return Note(q.status());
-    }
-    if (gone.empty()) return gone;
+  Status DeactivateResources(const std::vector<std::int64_t>& ids,
+                             domain::TimestampMs at) override {
+    if (ids.empty()) return Status::Ok();
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
-    for (std::int64_t id : gone) {
+    for (std::int64_t id : ids) {
       Stmt q(c_, kDeactivate);
       q.Bind(at).Bind(*seq).Bind(id);
       PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
     }
-    return gone;
+    return Status::Ok();
   }
 
   Result<std::vector<std::int64_t>> SetPublished(const PublicationFilter& f, bool published,

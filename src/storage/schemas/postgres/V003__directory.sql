@@ -23,12 +23,13 @@ CREATE TABLE commune_postcodes (
 CREATE INDEX commune_postcodes_insee ON commune_postcodes (insee_code);
 
 -- One counter per purpose; 'resource_seq' orders resource changes so an
--- in-memory index can catch up incrementally (rows with change_seq > seen).
+-- in-memory index can catch up incrementally (rows with change_seq > seen);
+-- 'commune_seq' grows with every change of the commune list.
 CREATE TABLE directory_counters (
   name  TEXT PRIMARY KEY,
   value BIGINT NOT NULL
 );
-INSERT INTO directory_counters (name, value) VALUES ('resource_seq', 0);
+INSERT INTO directory_counters (name, value) VALUES ('resource_seq', 0), ('commune_seq', 0);
 
 CREATE TABLE resources (
   id               BIGSERIAL PRIMARY KEY,
