@@ -174,13 +174,14 @@ int ResourceCommand(const Config& c) {
   if (args.size() < 2) return Usage(usage);
   auto id = ParseId(args[1]);
   if (!id.ok()) return Fail(id.status());
+  const bool known = action == "edit" || action == "show" || action == "verify" ||
+                     action == "deactivate" || action == "reactivate" || publish;
+  if (!known || (action != "edit" && args.size() != 2)) return Usage(usage);
   Result<storage::ResourceRecord> r = Status::Internal("unreachable");
   if (action == "edit") {
     auto fields = ParseFields(args, 2);
     if (!fields.ok()) return Fail(fields.status());
     r = app::EditResource(**storage, clock, actor, *id, *fields);
-  } else if (args.size() != 2) {
-    return Usage(usage);
   } else if (action == "show") {
     auto d = app::ShowResource(**storage, *id);
     if (!d.ok()) return Fail(d.status());
@@ -195,10 +196,8 @@ int ResourceCommand(const Config& c) {
     r = app::VerifyResource(**storage, clock, actor, *id);
   } else if (action == "deactivate" || action == "reactivate") {
     r = app::SetResourceActive(**storage, clock, actor, *id, action == "reactivate");
-  } else if (publish) {
-    r = app::PublishResource(**storage, clock, actor, *id, action == "publish");
   } else {
-    return Usage(usage);
+    r = app::PublishResource(**storage, clock, actor, *id, action == "publish");
   }
   if (!r.ok()) return Fail(r.status());
   PrintResource(*r);

@@ -92,7 +92,7 @@ std::string Phone(Rng& rng) {
   return buf;
 }
 
-std::string Ascii(std::string s) {
+std::string Ascii(const std::string& s) {
   std::string out;
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
