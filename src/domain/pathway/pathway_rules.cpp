@@ -1,5 +1,6 @@
 #include "domain/pathway/pathway_rules.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace parcours::domain {
@@ -206,6 +207,16 @@ Orientation PathwayRules::Assess(const AssessmentInput& in) const {
   o.baby_blues_note = in.period == Period::kPostnatal && in.child_age_weeks.has_value() &&
                       *in.child_age_weeks < timing_.baby_blues_until_week;
   return o;
+}
+
+int PathwayRules::ReminderDays(const AssessmentInput& in, const Orientation& o) const {
+  if (o.rescreen_days) return *o.rescreen_days;
+  if (in.period == Period::kPostnatal && in.child_age_weeks) {
+    const int age = *in.child_age_weeks;
+    if (o.baby_blues_note) return std::max(1, (timing_.validated_from_week - age) * 7);
+    if (age < timing_.second_peak_week) return (timing_.second_peak_week - age) * 7;
+  }
+  return 28;
 }
 
 }  // namespace parcours::domain

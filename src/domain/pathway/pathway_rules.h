@@ -91,6 +91,11 @@ class PathwayRules {
   Band BandFor(Respondent r, int score) const;
   Orientation Assess(const AssessmentInput& in) const;
 
+  // Days until the parent should screen again: the band's re-screen delay
+  // (watch: 14); in the baby-blues window, until the validated week (4);
+  // after birth before the second peak, until it (week 6); otherwise 28.
+  int ReminderDays(const AssessmentInput& in, const Orientation& o) const;
+
  private:
   Status Apply(const boost::json::object& o, const std::string& where);
 
