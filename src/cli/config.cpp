@@ -37,6 +37,10 @@ const std::vector<SettingSpec>& AllSettings() {
       {"config", "", "configuration file (key = value lines)"},
       {"database", "sqlite:./var/parcours.db",
        "database URL: sqlite:PATH (embedded) or postgresql://user@host:port/db"},
+      {"key-file", "",
+       "file holding the key that seals parents' contact details (64 hex characters); "
+       "created when missing on a new database (default: contact.key beside the SQLite file; "
+       "required with PostgreSQL)"},
       {"bind", "127.0.0.1", "address to listen on"},
       {"port", "8080", "TCP port to listen on (0 = any free port)"},
       {"share-dir", "",

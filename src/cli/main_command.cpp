@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "app/clock.h"
+#include "app/crypto/contact_key.h"
+#include "app/crypto/sealer.h"
 #include "cli/config.h"
 #include "cli/directory_commands.h"
 #include "core/log.h"
@@ -87,9 +89,20 @@ int Serve(const Config& c) {
   if (!storage.ok()) return Fail(storage.status());
   app::SystemClock clock;
   app::SystemRandom random;
+  std::string key_file = c.Get("key-file");
+  if (key_file.empty()) {
+    const std::string& url = c.Get("database");
+    if (url.starts_with("postgres")) {
+      return Fail(Status::InvalidArgument("key-file", "--key-file is required with PostgreSQL"));
+    }
+    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+    key_file = (std::filesystem::path(path).parent_path() / "contact.key").string();
+  }
+  auto sealer = app::OpenContactKey(**storage, key_file, random);
+  if (!sealer.ok()) return Fail(sealer.status());
   http::WebOptions wo;
   wo.share_dir = ShareDir(c);
-  auto web = http::WebApp::Create(wo, **storage, clock, random);
+  auto web = http::WebApp::Create(wo, **storage, clock, random, *sealer);
   if (!web.ok()) return Fail(web.status());
 
   http::Server server(so, (*web)->MakeHandlers());
@@ -149,9 +162,9 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"serve",
        "migrate the database, then serve HTTP until SIGTERM/SIGINT",
-       {"config", "database", "bind", "port", "share-dir", "io-threads", "worker-threads",
-        "db-pool", "api-body-limit", "form-body-limit", "read-timeout", "idle-timeout",
-        "log-level"},
+       {"config", "database", "key-file", "bind", "port", "share-dir", "io-threads",
+        "worker-threads", "db-pool", "api-body-limit", "form-body-limit", "read-timeout",
+        "idle-timeout", "log-level"},
        Serve},
       {"migrate",
        "apply pending database migrations and print the schema version",

@@ -4,6 +4,10 @@
 #include <chrono>
 #include <exception>
 
+#include "app/geography.h"
+#include "app/pathway_config.h"
+#include "app/screening/recontact_service.h"
+#include "app/screening/screening_service.h"
 #include "core/log.h"
 #include "http/handlers/context.h"
 
@@ -36,6 +40,15 @@ void AddSecurityHeaders(Response& r) {
   if (!r.HasHeader("Cache-Control")) r.SetHeader("Cache-Control", "no-store");
 }
 
+// Until the directory's communes are wired in, no commune is known: the
+// territory comes from the postcode's department.
+class NoCommuneData : public app::CommuneLookup {
+ public:
+  Result<std::vector<app::CommuneInfo>> ByPostcode(std::string_view) const override {
+    return std::vector<app::CommuneInfo>();
+  }
+};
+
 }  // namespace
 
 struct WebApp::Impl {
@@ -47,7 +60,8 @@ WebApp::WebApp() : impl_(std::make_unique<Impl>()) {}
 WebApp::~WebApp() = default;
 
 Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storage::Storage& storage,
-                                               app::Clock& clock, app::Random& random) {
+                                               app::Clock& clock, app::Random& random,
+                                               const app::Sealer& sealer) {
   auto app = std::unique_ptr<WebApp>(new WebApp());
   WebContext& ctx = app->impl_->ctx;
   ctx.options = options;
@@ -64,10 +78,21 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
                                    options.dsfr_version, options.share_dir + "/static");
   if (!assets.ok()) return assets.status();
   ctx.assets = std::move(*assets);
+  auto pathway = app::PathwayConfig::Load(options.share_dir);
+  if (!pathway.ok()) return pathway.status();
+  ctx.pathway = std::make_unique<app::PathwayConfig>(std::move(*pathway));
+  ctx.communes = std::make_unique<NoCommuneData>();
+  ctx.sealer = &sealer;
+  ctx.screenings =
+      std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random, *ctx.communes);
+  ctx.recontacts =
+      std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
   RegisterPageRoutes(r, ctx);
+  RegisterScreeningApiRoutes(r, ctx);
+  RegisterScreeningPageRoutes(r, ctx);
   return app;
 }
 

@@ -12,6 +12,7 @@
 namespace parcours::app {
 class Clock;
 class Random;
+class Sealer;
 }  // namespace parcours::app
 namespace parcours::storage {
 class Storage;
@@ -26,11 +27,12 @@ struct WebOptions {
 
 class WebApp {
  public:
-  // Loads templates, catalogs and assets; fails with a clear Status if any
-  // is missing. storage/clock/random are borrowed and must outlive the app.
+  // Loads templates, catalogs, assets and the pathway configuration; fails
+  // with a clear Status if any is missing or invalid. storage, clock, random
+  // and sealer are borrowed and must outlive the app.
   static Result<std::unique_ptr<WebApp>> Create(const WebOptions& options,
                                                 storage::Storage& storage, app::Clock& clock,
-                                                app::Random& random);
+                                                app::Random& random, const app::Sealer& sealer);
   ~WebApp();
 
   // Handlers for the server (see server.h).

@@ -39,9 +39,16 @@ class Transaction {
   virtual Status InsertAlert(const AlertRecord& a) = 0;
   virtual Result<std::optional<AlertRecord>> FindAlert(std::string_view id) = 0;
   virtual Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view reference) = 0;
+  // The alert raised from a screening (at most one), if any.
+  virtual Result<std::optional<AlertRecord>> FindAlertByScreening(
+      std::string_view screening_id) = 0;
   // Alerts of one territory ("" = outside queue), oldest deadline first.
   virtual Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory_code,
                                                       int limit) = 0;
+
+  // Installation settings (name → value); PutSetting inserts or replaces.
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view name) = 0;
+  virtual Status PutSetting(std::string_view name, std::string_view value) = 0;
 
   // Appends to the audit log; returns the entry's id.
   virtual Result<std::int64_t> AppendAudit(const AuditEntry& e) = 0;

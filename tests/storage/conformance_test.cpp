@@ -548,3 +548,67 @@ TEST_F(StorageConformance, PingIsOk) {
 
 }  // namespace
 }  // namespace parcours::storage
+
+namespace parcours::storage {
+namespace {
+
+TEST_F(StorageConformance, AtMostOneAlertPerScreeningAndFoundByScreening) {
+  Migrate();
+  ASSERT_TRUE(Insert(FullScreening("s1")).ok());
+  AlertRecord a = MakeAlert("a1", "hauts-de-france", 1754303600000);
+  a.screening_id = "s1";
+  ASSERT_TRUE(Insert(a).ok());
+  AlertRecord again = MakeAlert("a2", "hauts-de-france", 1754303600000);
+  again.screening_id = "s1";
+  Status st = Insert(again);
+  EXPECT_EQ(st.code(), StatusCode::kConflict) << st.ToString();
+  // Alerts without a screening are not limited.
+  ASSERT_TRUE(Insert(MakeAlert("a3", "", 1)).ok());
+  ASSERT_TRUE(Insert(MakeAlert("a4", "", 1)).ok());
+
+  std::optional<AlertRecord> found;
+  std::optional<AlertRecord> none;
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto r = tx.FindAlertByScreening("s1");
+                    if (!r.ok()) return r.status();
+                    found = *r;
+                    auto n = tx.FindAlertByScreening("nope");
+                    if (!n.ok()) return n.status();
+                    none = *n;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(found, a);
+  EXPECT_FALSE(none.has_value());
+}
+
+TEST_F(StorageConformance, SettingsInsertReplaceAndRollBack) {
+  Migrate();
+  auto get = [&](const std::string& name) {
+    std::optional<std::string> v;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      auto r = tx.GetSetting(name);
+                      if (!r.ok()) return r.status();
+                      v = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return v;
+  };
+  EXPECT_FALSE(get("k").has_value());
+  ASSERT_TRUE(store_->Transact([](Transaction& tx) { return tx.PutSetting("k", "v1"); }).ok());
+  EXPECT_EQ(get("k"), "v1");
+  ASSERT_TRUE(store_->Transact([](Transaction& tx) { return tx.PutSetting("k", "v2"); }).ok());
+  EXPECT_EQ(get("k"), "v2");
+  Status st = store_->Transact([](Transaction& tx) {
+    PARCOURS_RETURN_IF_ERROR(tx.PutSetting("k", "v3"));
+    return Status::InvalidArgument("x", "caller gives up");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(get("k"), "v2");
+}
+
+}  // namespace
+}  // namespace parcours::storage

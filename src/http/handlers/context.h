@@ -17,6 +17,14 @@
 #include "http/views/renderer.h"
 #include "http/web_app.h"
 
+namespace parcours::app {
+class PathwayConfig;
+class CommuneLookup;
+class ScreeningService;
+class RecontactService;
+class Sealer;
+}  // namespace parcours::app
+
 namespace parcours::http {
 
 struct WebContext {
@@ -28,6 +36,12 @@ struct WebContext {
   std::unique_ptr<Renderer> renderer;
   std::unique_ptr<StaticAssets> assets;
   Metrics metrics;
+  // Pathway use cases (screening, recontact) and their configuration.
+  std::unique_ptr<app::PathwayConfig> pathway;
+  std::unique_ptr<app::CommuneLookup> communes;
+  std::unique_ptr<app::ScreeningService> screenings;
+  std::unique_ptr<app::RecontactService> recontacts;
+  const app::Sealer* sealer = nullptr;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -52,7 +66,9 @@ struct WebContext {
 
 Response JsonResponse(int status, const boost::json::value& v);
 
-void RegisterSystemRoutes(Router& r, WebContext& ctx);  // healthz, metrics, static
-void RegisterPageRoutes(Router& r, WebContext& ctx);    // information pages
+void RegisterSystemRoutes(Router& r, WebContext& ctx);         // healthz, metrics, static
+void RegisterPageRoutes(Router& r, WebContext& ctx);           // information pages
+void RegisterScreeningApiRoutes(Router& r, WebContext& ctx);   // /api/v1 screening, recontact
+void RegisterScreeningPageRoutes(Router& r, WebContext& ctx);  // parent journey pages
 
 }  // namespace parcours::http

@@ -54,6 +54,14 @@ constexpr StatementDef kFindAlert{"parcours_find_alert",
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
                                              "SELECT " PARCOURS_ALERT_COLS
                                              " FROM alerts WHERE reference = $1"};
+constexpr StatementDef kFindAlertByScreening{"parcours_find_alert_by_screening",
+                                             "SELECT " PARCOURS_ALERT_COLS
+                                             " FROM alerts WHERE screening_id = $1"};
+constexpr StatementDef kGetSetting{"parcours_get_setting",
+                                   "SELECT value FROM settings WHERE name = $1"};
+constexpr StatementDef kPutSetting{"parcours_put_setting",
+                                   "INSERT INTO settings (name, value) VALUES ($1, $2) "
+                                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value"};
 // COLLATE "C": the same byte order as SQLite, whatever the database locale.
 constexpr StatementDef kListAlerts{"parcours_list_alerts",
                                    "SELECT " PARCOURS_ALERT_COLS
@@ -206,6 +214,24 @@ class PgTransaction : public Transaction {
       out.push_back(std::move(*a));
     }
     return out;
+  }
+
+  Result<std::optional<AlertRecord>> FindAlertByScreening(std::string_view screening) override {
+    return FindOneAlert(kFindAlertByScreening, screening);
+  }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view name) override {
+    auto r = Run(kGetSetting, Params().Text(name));
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() == 0) return std::optional<std::string>();
+    std::string v = q.Text(0, 0);
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in settings"));
+    return std::optional<std::string>(std::move(v));
+  }
+
+  Status PutSetting(std::string_view name, std::string_view value) override {
+    return Exec(kPutSetting, Params().Text(name).Text(value));
   }
 
   Result<std::int64_t> AppendAudit(const AuditEntry& e) override {

@@ -158,6 +158,28 @@ class SqliteTransaction : public Transaction {
     return FindOneAlert(sql.c_str(), ref);
   }
 
+  Result<std::optional<AlertRecord>> FindAlertByScreening(std::string_view screening) override {
+    static const std::string sql =
+        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE screening_id = ?";
+    return FindOneAlert(sql.c_str(), screening);
+  }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view name) override {
+    Stmt q(c_, "SELECT value FROM settings WHERE name = ?");
+    q.Bind(name);
+    if (q.Step()) return std::optional<std::string>(q.Text(0));
+    if (!q.ok()) return Note(q.status());
+    return std::optional<std::string>();
+  }
+
+  Status PutSetting(std::string_view name, std::string_view value) override {
+    Stmt q(c_,
+           "INSERT INTO settings (name, value) VALUES (?, ?) "
+           "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+    q.Bind(name).Bind(value);
+    return Note(q.Run());
+  }
+
   Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
     static const std::string sql = std::string("SELECT ") + kAlertCols +
                                    " FROM alerts WHERE territory_code = ? "

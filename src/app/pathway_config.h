@@ -1,0 +1,51 @@
+// The pathway configuration of an installation, read once at start-up from
+// the share directory: questionnaires (data/questionnaires/), national
+// rules (data/pathway/defaults.json), territories (data/territories/) and
+// embedding partners (data/partners.json). Immutable afterwards: safe to
+// share between threads.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/pathway/pathway_rules.h"
+#include "domain/questionnaire/questionnaire.h"
+#include "domain/territory/territory.h"
+
+namespace parcours::app {
+
+// A partner site allowed to embed the screening page.
+struct Partner {
+  std::string id;  // recorded as the screening's source
+  std::string name;
+  std::vector<std::string> origins;  // e.g. "https://www.example.fr"
+};
+
+class PathwayConfig {
+ public:
+  // Errors name the file and field at fault.
+  static Result<PathwayConfig> Load(const std::string& share_dir);
+
+  // nullptr when there is no such questionnaire.
+  const domain::Questionnaire* Questionnaire(std::string_view instrument,
+                                             std::string_view language) const;
+  const domain::TerritoryCatalog& territories() const { return territories_; }
+  const domain::PathwayRules& defaults() const { return defaults_; }
+  const std::vector<Partner>& partners() const { return partners_; }
+  const Partner* FindPartner(std::string_view id) const;
+
+ private:
+  std::map<std::string, domain::Questionnaire> questionnaires_;  // "epds.fr"
+  domain::PathwayRules defaults_;
+  domain::TerritoryCatalog territories_;
+  std::vector<Partner> partners_;
+};
+
+// Recorded source of a screening: a registered partner's id, "direct" when
+// none was given, "unknown" otherwise (an unknown source still works).
+std::string SourceOf(const PathwayConfig& config, std::string_view given);
+
+}  // namespace parcours::app

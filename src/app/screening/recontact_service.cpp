@@ -1,0 +1,248 @@
+#include "app/screening/recontact_service.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "app/clock.h"
+#include "app/crypto/sealer.h"
+#include "domain/pathway/opening_hours.h"
+#include "storage/storage.h"
+
+namespace parcours::app {
+namespace {
+
+constexpr const char* kSlots[] = {"morning", "midday", "afternoon", "evening"};
+constexpr std::size_t kMaxName = 60;
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+std::string Trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+std::optional<std::string> NormalisePhone(std::string_view s) {
+  std::string digits;
+  bool plus = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c == '+' && digits.empty() && !plus) {
+      plus = true;
+    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
+      return std::nullopt;
+    }
+  }
+  if (plus) {
+    if (digits.size() < 8 || digits.size() > 15) return std::nullopt;
+    return "+" + digits;
+  }
+  if (digits.size() != 10 || digits[0] != '0' || digits[1] == '0') return std::nullopt;
+  return digits;
+}
+
+bool IsEmail(std::string_view s) {
+  if (s.size() < 3 || s.size() > 254 || HasControl(s)) return false;
+  const auto at = s.find('@');
+  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = s.substr(at + 1);
+  const auto dot = domain.find('.');
+  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.') return false;
+  return s.find_first_of(" ,;<>()[]\\\"") == std::string_view::npos;
+}
+
+std::string NewReference(Random& random) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const std::string bytes = random.Bytes(5);
+  std::uint64_t v = 0;
+  for (unsigned char b : bytes) v = (v << 8) | b;
+  std::string ref;
+  for (int i = 7; i >= 0; --i) {
+    ref += kAlphabet[(v >> (5 * i)) & 31];
+    if (i == 4) ref += '-';
+  }
+  return ref;
+}
+
+bool IsReference(std::string_view s) {
+  if (s.size() != 9 || s[4] != '-') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == 4) continue;
+    const char c = s[i];
+    const bool ok = (c >= '0' && c <= '9') ||
+                    (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string EncodeContact(const ContactDetails& c) {
+  boost::json::object o;
+  o["name"] = c.name;
+  o["phone"] = c.phone;
+  o["email"] = c.email;
+  o["caller_intro"] = c.caller_intro;
+  o["language"] = c.language;
+  o["may_leave_message"] = c.may_leave_message;
+  boost::json::array slots;
+  for (const auto& s : c.slots) slots.emplace_back(s);
+  o["slots"] = std::move(slots);
+  return boost::json::serialize(o);
+}
+
+Result<ContactDetails> DecodeContact(std::string_view json) {
+  std::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return Status::Internal("corrupt contact details");
+  const auto& o = v.as_object();
+  ContactDetails c;
+  auto text = [&](const char* k) -> std::string {
+    const auto* x = o.if_contains(k);
+    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  c.name = text("name");
+  c.phone = text("phone");
+  c.email = text("email");
+  c.caller_intro = text("caller_intro");
+  c.language = text("language");
+  const auto* m = o.if_contains("may_leave_message");
+  c.may_leave_message = m != nullptr && m->is_bool() && m->as_bool();
+  if (const auto* s = o.if_contains("slots"); s != nullptr && s->is_array()) {
+    for (const auto& x : s->as_array()) {
+      if (x.is_string()) c.slots.emplace_back(x.as_string());
+    }
+  }
+  return c;
+}
+
+RecontactService::RecontactService(ScreeningService& screenings, storage::Storage& storage,
+                                   Clock& clock, Random& random, const Sealer& sealer)
+    : screenings_(screenings), storage_(storage), clock_(clock), random_(random), sealer_(sealer) {}
+
+Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
+  auto screening = screenings_.Find(in.screening_id);
+  if (!screening.ok()) {
+    if (screening.status().code() == StatusCode::kNotFound) {
+      return Status::InvalidArgument("screening_id", "no such screening");
+    }
+    return screening.status();
+  }
+  const domain::Territory& territory = *screening->territory;
+  if (!Offered(territory)) {
+    return Status(StatusCode::kConflict,
+                  "no team answers recontact requests in this territory: call the numbers shown",
+                  "recontact");
+  }
+  ContactDetails c;
+  c.name = Trimmed(in.name);
+  if (c.name.empty()) return Status::InvalidArgument("name", "give a first name or a pseudonym");
+  if (c.name.size() > kMaxName || HasControl(c.name)) {
+    return Status::InvalidArgument("name", "at most 60 characters");
+  }
+  const std::string phone_in = Trimmed(in.phone);
+  const std::string email_in = Trimmed(in.email);
+  if (!phone_in.empty()) {
+    auto phone = NormalisePhone(phone_in);
+    if (!phone) return Status::InvalidArgument("phone", "not a phone number, e.g. 06 12 34 56 78");
+    c.phone = *phone;
+  }
+  if (!email_in.empty()) {
+    if (!IsEmail(email_in)) {
+      return Status::InvalidArgument("email", "not an e-mail address, e.g. nom@exemple.fr");
+    }
+    c.email = email_in;
+  }
+  if (c.phone.empty() && c.email.empty()) {
+    return Status::InvalidArgument("contact", "give a phone number or an e-mail address");
+  }
+  for (const auto& s : in.slots) {
+    if (std::find(std::begin(kSlots), std::end(kSlots), s) == std::end(kSlots)) {
+      return Status::InvalidArgument("slots", "unknown time slot \"" + s + "\"");
+    }
+    if (std::find(c.slots.begin(), c.slots.end(), s) == c.slots.end()) c.slots.push_back(s);
+  }
+  if (!in.may_leave_message) {
+    return Status::InvalidArgument("may_leave_message", "say whether a message may be left");
+  }
+  c.may_leave_message = *in.may_leave_message;
+  if (in.caller_intro != "neutral" && in.caller_intro != "service") {
+    return Status::InvalidArgument("caller_intro", "must be neutral or service");
+  }
+  c.caller_intro = in.caller_intro;
+  if (!in.consent) {
+    return Status::InvalidArgument("consent", "your consent is needed to keep your details");
+  }
+  c.language = in.language.empty() ? screening->record.language : in.language;
+
+  const domain::TimestampMs now = clock_.NowMs();
+  storage::AlertRecord a;
+  a.id = NewId(random_);
+  a.reference = NewReference(random_);
+  a.created_at = now;
+  a.kind = screening->orientation.crisis ? "item10" : "recontact";
+  a.screening_id = screening->record.id;
+  a.territory_code = territory.code;
+  a.urgency = std::string(domain::ToString(screening->orientation.urgency));
+  a.deadline_at = domain::AlertDeadline(territory.recontact, territory.time_zone,
+                                        screening->orientation.urgency, now);
+  a.status = "new";
+  a.crisis = screening->orientation.crisis;
+  a.contact_sealed = sealer_.Seal(EncodeContact(c));
+  a.updated_at = now;
+
+  std::optional<storage::AlertRecord> existing;
+  Status st = storage_.Transact([&](storage::Transaction& tx) {
+    auto prior = tx.FindAlertByScreening(a.screening_id.value_or(""));
+    if (!prior.ok()) return prior.status();
+    if (*prior) {
+      existing = std::move(*prior);
+      return Status::Ok();
+    }
+    PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
+    storage::AuditEntry e;
+    e.at = now;
+    e.actor = "parent";
+    e.action = "create";
+    e.subject_type = "alert";
+    e.subject_id = a.id;
+    e.territory_code = a.territory_code;
+    e.detail = a.kind + " request, contact details sealed";
+    auto id = tx.AppendAudit(e);
+    return id.ok() ? Status::Ok() : id.status();
+  });
+  if (!st.ok()) return st;
+  RecontactReceipt r;
+  r.territory = &territory;
+  r.already_requested = existing.has_value();
+  r.alert = existing ? std::move(*existing) : std::move(a);
+  return r;
+}
+
+Result<RecontactReceipt> RecontactService::FindByReference(const std::string& reference) {
+  if (!IsReference(reference)) return Status::NotFound("no such request");
+  std::optional<storage::AlertRecord> alert;
+  Status st = storage_.Read([&](storage::Transaction& tx) {
+    auto r = tx.FindAlertByReference(reference);
+    if (!r.ok()) return r.status();
+    alert = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (!alert) return Status::NotFound("no such request");
+  RecontactReceipt r;
+  const domain::Territory* t = screenings_.config().territories().Find(alert->territory_code);
+  r.territory = t != nullptr ? t : &screenings_.config().territories().outside();
+  r.alert = std::move(*alert);
+  return r;
+}
+
+}  // namespace parcours::app

@@ -1,0 +1,82 @@
+// Recontact requests: a parent who took a screening asks to be called back.
+// Offered only where the territory's configuration says a team answers;
+// the request becomes an alert routed to that territory with a deadline
+// from its urgency (item 10 > 0 → immediate) and the team's opening hours.
+// Contact details are sealed (Sealer) before they reach storage, and the
+// creation is written to the audit log in the same transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/screening/screening_service.h"
+#include "core/status.h"
+#include "storage/records.h"
+
+namespace parcours::app {
+
+class Sealer;
+
+struct RecontactInput {
+  std::string screening_id;
+  std::string name;   // first name or pseudonym
+  std::string phone;  // phone and/or email
+  std::string email;
+  std::vector<std::string> slots;  // morning, midday, afternoon, evening (empty: any time)
+  std::optional<bool> may_leave_message;
+  std::string caller_intro;  // "neutral" or "service": how the caller introduces themselves
+  bool consent = false;
+  std::string language;
+};
+
+struct RecontactReceipt {
+  storage::AlertRecord alert;
+  const domain::Territory* territory = nullptr;
+  bool already_requested = false;  // the screening had a request already
+};
+
+// The contact details as sealed (JSON inside the box).
+struct ContactDetails {
+  std::string name, phone, email, caller_intro, language;
+  std::vector<std::string> slots;
+  bool may_leave_message = false;
+};
+
+class RecontactService {
+ public:
+  RecontactService(ScreeningService& screenings, storage::Storage& storage, Clock& clock,
+                   Random& random, const Sealer& sealer);
+
+  // Errors (field): screening_id (unknown), recontact (territory closed:
+  // kConflict), name, phone, email, contact (neither), slots,
+  // may_leave_message, caller_intro, consent. A second request for the same
+  // screening returns the first one (already_requested).
+  Result<RecontactReceipt> Request(const RecontactInput& in);
+
+  // Status of a request by its reference (no contact details). kNotFound.
+  Result<RecontactReceipt> FindByReference(const std::string& reference);
+
+  // True when parents of this territory may ask to be recontacted.
+  static bool Offered(const domain::Territory& t) { return t.recontact.open; }
+
+ private:
+  ScreeningService& screenings_;
+  storage::Storage& storage_;
+  Clock& clock_;
+  Random& random_;
+  const Sealer& sealer_;
+};
+
+std::string EncodeContact(const ContactDetails& c);
+Result<ContactDetails> DecodeContact(std::string_view json);
+
+// Normalised phone number ("06 12 34 56 78" → "0612345678", "+33 6…" kept
+// with its +), or nullopt when it is not a phone number.
+std::optional<std::string> NormalisePhone(std::string_view s);
+bool IsEmail(std::string_view s);
+// "K7M2-9QXD": 8 symbols of Crockford base32 (40 bits), upper case.
+std::string NewReference(Random& random);
+bool IsReference(std::string_view s);
+
+}  // namespace parcours::app

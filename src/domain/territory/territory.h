@@ -1,0 +1,71 @@
+// Territories of the experiment (data/territories/<code>.json): geography
+// (INSEE region, departments), time zone, whether a team answers recontact
+// requests and when, and the pathway rules in force there (defaults with the
+// territory's overrides). The "outside" territory (code "") is the queue of
+// parents living elsewhere.
+//
+// Immutable after Load: safe to share between threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/common/types.h"
+#include "domain/pathway/pathway_rules.h"
+
+namespace parcours::domain {
+
+// Opening hours in the territory's local time: days 1 = Monday … 7 = Sunday.
+struct OpeningSlot {
+  std::vector<int> days;
+  int from_minute = 0;  // minutes after local midnight
+  int to_minute = 0;
+};
+
+struct RecontactConfig {
+  bool open = false;                        // a team really answers: only then is the offer shown
+  std::map<std::string, std::string> team;  // language → who calls back
+  std::vector<OpeningSlot> hours;
+};
+
+struct Territory {
+  std::string code;                          // "" = outside the territories
+  std::map<std::string, std::string> names;  // language → name
+  std::string region_code;
+  std::vector<std::string> departments;
+  std::string time_zone;  // IANA
+  RecontactConfig recontact;
+  PathwayRules rules;
+
+  bool outside() const { return code.empty(); }
+  // Name in `lang`, French fallback.
+  const std::string& Name(const std::string& lang) const;
+  const std::string& Team(const std::string& lang) const;
+};
+
+class TerritoryCatalog {
+ public:
+  // files: file name → JSON text, as read from data/territories (README.md
+  // and other non-JSON names are the caller's to skip). defaults: the
+  // national pathway rules. Errors name the file and the field. Needs an
+  // "outside" entry (code "").
+  static Result<TerritoryCatalog> Load(const std::map<std::string, std::string>& files,
+                                       const PathwayRules& defaults);
+
+  const std::vector<Territory>& all() const { return territories_; }
+  // nullptr when unknown.
+  const Territory* Find(std::string_view code) const;
+  // Territory of a department ("59", "2A", "972"); the outside one otherwise.
+  const Territory& ForDepartment(std::string_view department) const;
+  const Territory& outside() const;
+
+ private:
+  std::vector<Territory> territories_;
+};
+
+}  // namespace parcours::domain
