@@ -160,7 +160,7 @@ std::optional<std::string> NormalisePhone(std::string_view phone) {
   }
   if (!AllDigits(d)) return std::nullopt;
   if (d.size() == 10 && d[0] == '0' && d[1] != '0') return d;
-  if (d.size() >= 3 && d.size() <= 6 && d[0] != '0') return d;  // 15, 112, 3114, 116117
+  if (d.size() >= 2 && d.size() <= 6 && d[0] != '0') return d;  // 15, 112, 3114, 116117
   return std::nullopt;
 }
 

@@ -100,7 +100,7 @@ std::string FieldValue(const Resource& r, std::string_view field);
 
 // Normalises a French phone number: spaces, dots, dashes removed; "+33 1 .."
 // -> "01.."; "+596 596 .." -> "0596..". nullopt when it is not 10 digits
-// starting with 0, nor a 3- to 6-digit short number.
+// starting with 0, nor a 2- to 6-digit short number (15, 3114).
 std::optional<std::string> NormalisePhone(std::string_view phone);
 
 }  // namespace parcours::domain
