@@ -287,8 +287,8 @@ Response PageSearch(WebContext& ctx, Request& req) {
           lv += (lv.empty() ? "" : ", ") + t("dir_level_" + std::string(domain::ToString(l)));
         }
         o["levels"] = lv;
-        o["organisation"] = x.organisation;
-        o["address"] = x.address;
+        if (!x.organisation.empty()) o["organisation"] = x.organisation;
+        if (!x.address.empty()) o["address"] = x.address;
         o["place"] = x.postcode + " " + it.commune_name;
         if (it.distance_km) o["distance"] = Km(*it.distance_km, *lang);
         if (!x.phone.empty()) {
