@@ -21,7 +21,7 @@ boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
   o["languages"] = std::move(langs);
   o["parent_page"] = parent_page;
   o["content"] = content_html;
-  o["t"] = catalog;
+  (void)catalog;  // texts are compiled into the templates
   return o;
 }
 
