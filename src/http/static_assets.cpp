@@ -4,25 +4,52 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace parcours::http {
 namespace {
 
 namespace fs = std::filesystem;
 
-// DSFR components used by the pages; only their CSS is shipped.
+// DSFR components whose CSS is shipped: those the templates use (the header
+// and footer of the layout, the main navigation, links, buttons, callouts and
+// cards of the information pages) and the form components of the screening
+// and directory-search pages. tests/functional/assets.test.mjs fails when a
+// template uses a DSFR class that the shipped CSS does not define, so a page
+// needing another component must add it here.
 constexpr const char* kDsfrComponents[] = {
-    "skiplink",  "logo",  "header",   "footer",     "link",      "button",  "form",
-    "input",     "radio", "checkbox", "select",     "notice",    "callout", "alert",
-    "stepper",   "card",  "tile",     "breadcrumb", "badge",     "tag",     "highlight",
-    "accordion", "table", "summary",  "translate",  "segmented", "quote"};
+    "skiplink", "logo",  "header", "footer",   "navigation", "link",   "button", "callout", "card",
+    "form",     "input", "radio",  "checkbox", "select",     "notice", "alert",  "stepper"};
 
-constexpr const char* kFonts[] = {"Marianne-Regular",       "Marianne-Regular_Italic",
-                                  "Marianne-Medium",        "Marianne-Bold",
-                                  "Marianne-Light",         "Spectral-Regular",
-                                  "Spectral-ExtraBold",     "Marianne-Bold_Italic",
-                                  "Marianne-Medium_Italic", "Marianne-Light_Italic"};
+// Web fonts shipped: Marianne regular and bold only (about 58 KB each in
+// woff2). The core CSS declares nine more faces (light, medium, italics,
+// Spectral); their @font-face rules are dropped from the bundle, so text in
+// those weights uses the nearest declared face (300/500 → 400, 900 → 700)
+// and italics are synthesised, instead of costing a download each.
+constexpr const char* kFonts[] = {"Marianne-Regular", "Marianne-Bold"};
+
+// Removes the @font-face rules of `css` that load none of kFonts.
+std::string KeepShippedFontFaces(const std::string& css) {
+  std::string out;
+  out.reserve(css.size());
+  std::size_t pos = 0;
+  for (std::size_t at; (at = css.find("@font-face{", pos)) != std::string::npos;) {
+    std::size_t end = css.find('}', at);
+    if (end == std::string::npos) break;
+    std::string_view rule(css.data() + at, end + 1 - at);
+    bool keep = false;
+    for (const char* f : kFonts) {
+      keep = keep || rule.find(std::string("/fonts/") + f + ".woff2") != std::string_view::npos;
+    }
+    out.append(css, pos, at - pos);
+    if (keep) out.append(rule);
+    pos = end + 1;
+  }
+  out.append(css, pos, std::string::npos);
+  return out;
+}
 
 std::optional<std::string> ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -114,7 +141,7 @@ Result<std::unique_ptr<StaticAssets>> StaticAssets::Load(const std::string& dsfr
   if (!core) {
     return Status::Unavailable("DSFR not found in " + dsfr_dist + " (run npm install)");
   }
-  std::string bundle = *core;
+  std::string bundle = KeepShippedFontFaces(*core);
   ReplaceAll(bundle, "url(../fonts/", "url(../../fonts/");
   for (const char* c : kDsfrComponents) {
     auto css = ReadFile(dist / "component" / c / (std::string(c) + ".min.css"));
