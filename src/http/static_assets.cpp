@@ -1,7 +1,11 @@
 #include "http/static_assets.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>  // memfd_create
+#include <unistd.h>
 #include <zlib.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -41,7 +45,8 @@ std::string KeepShippedFontFaces(const std::string& css) {
     std::string_view rule(css.data() + at, end + 1 - at);
     bool keep = false;
     for (const char* f : kFonts) {
-      keep = keep || rule.find(std::string("/fonts/") + f + ".woff2") != std::string_view::npos;
+      std::string needle = std::string("/fonts/") + f + ".woff2";
+      keep = keep || rule.find(needle) != std::string_view::npos;
     }
     out.append(css, pos, at - pos);
     if (keep) out.append(rule);
@@ -117,7 +122,10 @@ void ReplaceAll(std::string& s, const std::string& from, const std::string& to) 
 
 void StaticAssets::Add(const std::string& url, std::string body, const std::string& type) {
   Asset a;
-  a.etag = "\"" + Fingerprint(body) + "\"";
+  // Appended rather than "\"" + x + "\"", which GCC 12 -O3 flags (-Wrestrict,
+  // a false positive that breaks the release build under -Werror).
+  a.etag = "\"";
+  a.etag.append(Fingerprint(body)).append("\"");
   a.content_type = type;
   if (Compressible(type) && body.size() > 512) {
     auto gz = Gzip(body);
@@ -125,6 +133,56 @@ void StaticAssets::Add(const std::string& url, std::string body, const std::stri
   }
   a.body = std::make_shared<const std::string>(std::move(body));
   by_url_[url] = std::move(a);
+}
+
+StaticAssets::~StaticAssets() {
+  if (file_fd_ >= 0) ::close(file_fd_);
+}
+
+namespace {
+
+bool WriteAll(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+void StaticAssets::MapToFile() {
+  // An unnamed file in the temporary directory (gone when closed); its page
+  // cache may use large folios, which the kernel sends in fewer pieces than
+  // the 4 KB pages of a memfd. memfd when the directory refuses O_TMPFILE.
+  std::error_code ec;
+  auto tmp = fs::temp_directory_path(ec);
+  int fd = ec ? -1 : ::open(tmp.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) fd = ::memfd_create("parcours-static", MFD_CLOEXEC);
+  if (fd < 0) return;  // sendfile is an optimisation: serve from memory
+  std::int64_t offset = 0;
+  for (auto& [url, a] : by_url_) {
+    if (!WriteAll(fd, *a.body)) {
+      ::close(fd);
+      for (auto& [u, b] : by_url_) b.body_offset = b.gzip_offset = -1;
+      return;
+    }
+    a.body_offset = offset;
+    offset += static_cast<std::int64_t>(a.body->size());
+    if (a.gzip) {
+      if (!WriteAll(fd, *a.gzip)) {
+        ::close(fd);
+        for (auto& [u, b] : by_url_) b.body_offset = b.gzip_offset = -1;
+        return;
+      }
+      a.gzip_offset = offset;
+      offset += static_cast<std::int64_t>(a.gzip->size());
+    }
+  }
+  file_fd_ = fd;
 }
 
 Result<std::unique_ptr<StaticAssets>> StaticAssets::Load(const std::string& dsfr_dist,
@@ -186,6 +244,7 @@ Result<std::unique_ptr<StaticAssets>> StaticAssets::Load(const std::string& dsfr
   }
   if (ec) return Status::Unavailable("cannot read static directory " + own_dir);
   assets->app_css_url_ = assets->Url("app.css");
+  assets->MapToFile();
   return assets;
 }
 
@@ -213,12 +272,11 @@ Response StaticAssets::Serve(const Request& req) const {
     r.status = 304;
     return r;
   }
-  if (a.gzip && req.Header("accept-encoding").find("gzip") != std::string_view::npos) {
-    r.SetHeader("Content-Encoding", "gzip");
-    r.shared_body = a.gzip;
-  } else {
-    r.shared_body = a.body;
-  }
+  const bool gzip = a.gzip && req.Header("accept-encoding").find("gzip") != std::string_view::npos;
+  if (gzip) r.SetHeader("Content-Encoding", "gzip");
+  r.shared_body = gzip ? a.gzip : a.body;
+  const std::int64_t offset = gzip ? a.gzip_offset : a.body_offset;
+  if (file_fd_ >= 0 && offset >= 0) r.file = {file_fd_, offset, r.shared_body->size()};
   return r;
 }
 
