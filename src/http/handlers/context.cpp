@@ -61,6 +61,8 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   layout.parent_page = parent_page;
   layout.content_html = std::move(*body);
   std::string path = PagePath(req);
+  layout.nav = MainNavigation(layout.prefix, path,
+                              [&](const char* key) { return catalogs->Get(lang, key); });
   for (const auto& code : catalogs->languages()) {
     std::string href = Prefix(code) + (path == "/" && !Prefix(code).empty() ? "" : path);
     if (href.empty()) href = "/";
