@@ -4,18 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
+import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const h = serverAndBrowser({ before, after, startServer });
 
 const slugs = ['comprendre', 'comprendre/baby-blues-ou-depression', 'comprendre/signes',
   'comprendre/se-faire-aider', 'comprendre/ressources'];
@@ -36,9 +27,9 @@ for (const { lang, prefix, nav } of langs) {
     const url = `${prefix}/${slug}`;
     const name = `info-${slug.replace(/\//g, '-')}-${lang}`;
     test(`${url}: zero axe violations, crisis numbers, sources, navigation`, async () => {
-      const ctx = await newContext(browser);
+      const ctx = await newContext(h.browser);
       const page = await ctx.newPage();
-      const res = await page.goto(srv.base + url);
+      const res = await page.goto(h.srv.base + url);
       assert.equal(res.status(), 200);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       const violations = await axe(page);
@@ -78,13 +69,13 @@ test('English pages are translated, not French fallbacks', () => {
 });
 
 test('the index links to every topic, and every topic back to the others', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/comprendre`);
+  await page.goto(`${h.srv.base}/comprendre`);
   const cards = await page.$$eval('main .fr-card__title a', (as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(cards, slugs.slice(1).map((s) => `/${s}`));
   for (const href of cards) {
-    await page.goto(srv.base + href);
+    await page.goto(h.srv.base + href);
     const links = await page.$$eval('main a.fr-link', (as) => as.map((a) => a.getAttribute('href')));
     for (const other of cards.filter((c) => c !== href)) assert.ok(links.includes(other), `${href} → ${other}`);
     assert.ok(links.includes('/comprendre'), `${href} → index`);
@@ -93,7 +84,7 @@ test('the index links to every topic, and every topic back to the others', async
 });
 
 test('the current entry of the navigation follows the page', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
   const cases = [
     ['/', [ 'page', null, null, null ]],
@@ -102,7 +93,7 @@ test('the current entry of the navigation follows the page', async () => {
     ['/en/confidentialite', [ null, null, null, null ]],
   ];
   for (const [url, current] of cases) {
-    await page.goto(srv.base + url);
+    await page.goto(h.srv.base + url);
     assert.deepEqual((await navState(page)).map((e) => e.current), current, url);
     // The quick exit stays in the header next to the navigation.
     assert.equal(await page.locator('header #sortie-rapide').count(), 1, url);
@@ -111,9 +102,9 @@ test('the current entry of the navigation follows the page', async () => {
 });
 
 test('keyboard: navigation entries and topic cards are reached with Tab and followed with Enter', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/comprendre`);
+  await page.goto(`${h.srv.base}/comprendre`);
   const seen = [];
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press('Tab');
@@ -135,9 +126,9 @@ test('keyboard: navigation entries and topic cards are reached with Tab and foll
 });
 
 test('without JavaScript: no script at all, navigation and links work, on a phone too', async () => {
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 800 } });
+  const ctx = await h.browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 800 } });
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/`);
+  await page.goto(`${h.srv.base}/`);
   assert.equal(await page.locator('script').count(), 0);
   // On a small screen the navigation and the quick exit are shown, not
   // hidden behind a menu button that would need JavaScript.

@@ -4,28 +4,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, newContext } from '../support/browser.mjs';
+import { serverAndBrowser, newContext } from '../support/browser.mjs';
 import { measureTransfer, formatTransfer } from '../support/transfer.mjs';
 
 const BUDGET = 200_000;
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const h = serverAndBrowser({ before, after, startServer });
 
 const pages = ['/', '/en', '/comprendre', '/comprendre/signes', '/en/comprendre/se-faire-aider'];
 
 for (const url of pages) {
   test(`${url}: first visit transfers at most ${BUDGET / 1000} KB`, async (t) => {
-    const ctx = await newContext(browser);
-    const m = await measureTransfer(ctx, srv.base + url);
+    const ctx = await newContext(h.browser);
+    const m = await measureTransfer(ctx, h.srv.base + url);
     for (const line of `${url}: ${formatTransfer(m)}`.split('\n')) t.diagnostic(line);
     await ctx.close();
     assert.equal(m.status, 200);
@@ -46,8 +37,8 @@ for (const url of pages) {
 // The screening page is the one the issue names; it is built elsewhere and
 // measured here as soon as it exists.
 test('/depistage (screening, first page): first visit transfers at most 200 KB', async (t) => {
-  const ctx = await newContext(browser);
-  const m = await measureTransfer(ctx, `${srv.base}/depistage`);
+  const ctx = await newContext(h.browser);
+  const m = await measureTransfer(ctx, `${h.srv.base}/depistage`);
   await ctx.close();
   if (m.status === 404) {
     t.skip('no screening page yet (404)');
