@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <string_view>
 
 extern char** environ;
 
@@ -54,6 +55,15 @@ const std::vector<SettingSpec>& AllSettings() {
       {"idle-timeout", "60", "seconds a keep-alive connection may stay idle"},
       {"log-level", "info", "debug, info, warn or error"},
       {"output", "", "output file (backup)"},
+      // Directory commands (import, resource, subterritory, demo).
+      {"dry-run", "false", "import: report what would change, write nothing"},
+      {"territory", "",
+       "import: territory codes to keep, comma-separated (default: the six); "
+       "resource publish: territory to publish"},
+      {"format", "csv", "import communes: csv or etalab-json"},
+      {"kind", "", "resource publish: kind of resource to publish"},
+      {"source", "", "resource publish: rpps, finess, manual or demo"},
+      {"actor", "", "name recorded in the directory history (default cli:$USER)"},
   };
   return kAll;
 }
@@ -83,6 +93,9 @@ Result<Config> Config::Parse(const std::vector<std::string>& args,
     if (eq != std::string::npos) {
       value = key.substr(eq + 1);
       key = key.substr(0, eq);
+    } else if (const SettingSpec* spec = Find(key);
+               spec && std::string_view(spec->default_value) == "false") {
+      value = "true";  // a switch: "--dry-run" alone means true
     } else {
       if (i + 1 >= args.size()) return Status::InvalidArgument(key, "--" + key + " needs a value");
       value = args[++i];

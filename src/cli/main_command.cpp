@@ -12,6 +12,7 @@
 #include "app/crypto/contact_key.h"
 #include "app/crypto/sealer.h"
 #include "cli/config.h"
+#include "cli/directory_commands.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "http/web_app.h"
@@ -175,6 +176,23 @@ const std::vector<Command>& Commands() {
        {"config", "database", "output", "log-level"},
        Backup},
       {"version", "print the program version", {}, Version},
+      // Directory of professionals and structures (cli/directory_commands.h).
+      {"import",
+       "import rpps|finess|communes FILE: load open data into the directory",
+       {"config", "database", "db-pool", "dry-run", "territory", "format", "actor", "log-level"},
+       ImportCommand},
+      {"resource",
+       "resource add|edit|show|verify|deactivate|reactivate|publish|unpublish: hand edits",
+       {"config", "database", "db-pool", "kind", "territory", "source", "actor", "log-level"},
+       ResourceCommand},
+      {"subterritory",
+       "subterritory set CODE field=value...|list TERRITORY|of COMMUNE: routing areas",
+       {"config", "database", "db-pool", "log-level"},
+       SubTerritoryCommand},
+      {"demo",
+       "demo load: communes and a fictional directory for a first look (marked demo)",
+       {"config", "database", "db-pool", "share-dir", "log-level"},
+       DemoCommand},
   };
   return kCommands;
 }

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <exception>
 
+#include "app/directory/directory_commune_lookup.h"
+#include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
 #include "app/screening/recontact_service.h"
@@ -40,15 +42,6 @@ void AddSecurityHeaders(Response& r) {
   if (!r.HasHeader("Cache-Control")) r.SetHeader("Cache-Control", "no-store");
 }
 
-// Until the directory's communes are wired in, no commune is known: the
-// territory comes from the postcode's department.
-class NoCommuneData : public app::CommuneLookup {
- public:
-  Result<std::vector<app::CommuneInfo>> ByPostcode(std::string_view) const override {
-    return std::vector<app::CommuneInfo>();
-  }
-};
-
 }  // namespace
 
 struct WebApp::Impl {
@@ -81,7 +74,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   auto pathway = app::PathwayConfig::Load(options.share_dir);
   if (!pathway.ok()) return pathway.status();
   ctx.pathway = std::make_unique<app::PathwayConfig>(std::move(*pathway));
-  ctx.communes = std::make_unique<NoCommuneData>();
+  ctx.communes = std::make_unique<app::DirectoryCommuneLookup>(storage);
+  auto directory = app::DirectorySearch::Create(storage);
+  if (!directory.ok()) return directory.status();
+  ctx.directory = std::move(*directory);
   ctx.sealer = &sealer;
   ctx.screenings =
       std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random, *ctx.communes);
@@ -93,6 +89,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterPageRoutes(r, ctx);
   RegisterScreeningApiRoutes(r, ctx);
   RegisterScreeningPageRoutes(r, ctx);
+  RegisterDirectoryRoutes(r, ctx);
   return app;
 }
 

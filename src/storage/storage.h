@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/directory_repository.h"
 #include "storage/records.h"
 
 namespace parcours::storage {
@@ -53,6 +54,9 @@ class Transaction {
   virtual Result<std::int64_t> AppendAudit(const AuditEntry& e) = 0;
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view subject_type,
                                                     std::string_view subject_id) = 0;
+
+  // The directory's repositories, bound to this transaction.
+  virtual DirectoryRepository& directory() = 0;
 };
 
 class Storage {

@@ -6,7 +6,7 @@
 namespace parcours::domain {
 namespace {
 
-constexpr std::array<std::pair<ResourceKind, std::string_view>, 20> kKinds{{
+constexpr std::array<std::pair<ResourceKind, std::string_view>, 27> kKinds{{
     {ResourceKind::kGeneralPractitioner, "general_practitioner"},
     {ResourceKind::kPsychiatrist, "psychiatrist"},
     {ResourceKind::kChildPsychiatrist, "child_psychiatrist"},
@@ -27,6 +27,13 @@ constexpr std::array<std::pair<ResourceKind, std::string_view>, 20> kKinds{{
     {ResourceKind::kPsychiatricHospital, "psychiatric_hospital"},
     {ResourceKind::kPsychiatricClinic, "psychiatric_clinic"},
     {ResourceKind::kGeneralHospital, "general_hospital"},
+    {ResourceKind::kMaternity, "maternity"},
+    {ResourceKind::kMotherBabyUnit, "mother_baby_unit"},
+    {ResourceKind::kPerinatalMobileTeam, "perinatal_mobile_team"},
+    {ResourceKind::kLiaisonTeam, "liaison_team"},
+    {ResourceKind::kCattg, "cattg"},
+    {ResourceKind::kEmergencyDepartment, "emergency_department"},
+    {ResourceKind::kHelpline, "helpline"},
 }};
 
 }  // namespace
@@ -74,7 +81,8 @@ CareLevelSet DefaultLevels(ResourceKind kind) {
     case ResourceKind::kPaediatricNurse:
     case ResourceKind::kPsychomotorTherapist:
     case ResourceKind::kPsychologist:
-    case ResourceKind::kPmiCentre: return {CareLevel::kFirstLine};
+    case ResourceKind::kPmiCentre:
+    case ResourceKind::kMaternity: return {CareLevel::kFirstLine};
     case ResourceKind::kPsychiatrist:
     case ResourceKind::kChildPsychiatrist:
     case ResourceKind::kPsychiatricNurse:
@@ -82,11 +90,17 @@ CareLevelSet DefaultLevels(ResourceKind kind) {
     case ResourceKind::kChildCmp:
     case ResourceKind::kPerinatalPsychiatry:
     case ResourceKind::kCmpp:
-    case ResourceKind::kCattp: return {CareLevel::kSpecialised};
+    case ResourceKind::kCattp:
+    case ResourceKind::kPerinatalMobileTeam:
+    case ResourceKind::kLiaisonTeam:
+    case ResourceKind::kCattg: return {CareLevel::kSpecialised};
     case ResourceKind::kCrisisCentre: return {CareLevel::kSpecialised, CareLevel::kEmergency};
     case ResourceKind::kPsychiatricHospital:
     case ResourceKind::kPsychiatricClinic:
-    case ResourceKind::kGeneralHospital: return {CareLevel::kHospital};
+    case ResourceKind::kGeneralHospital:
+    case ResourceKind::kMotherBabyUnit: return {CareLevel::kHospital};
+    case ResourceKind::kEmergencyDepartment: return {CareLevel::kEmergency};
+    case ResourceKind::kHelpline: return {CareLevel::kInformation};
   }
   return {};
 }

@@ -39,6 +39,14 @@ enum class ResourceKind {
   kPsychiatricHospital,  // psychiatric_hospital: CHS
   kPsychiatricClinic,    // psychiatric_clinic: maison de santé pour maladies mentales
   kGeneralHospital,      // general_hospital: CH, CHR/CHU
+  // Entered by hand (not FINESS categories).
+  kMaternity,            // maternity
+  kMotherBabyUnit,       // mother_baby_unit: unité mère-bébé (full or part time)
+  kPerinatalMobileTeam,  // perinatal_mobile_team: équipe mobile de psychiatrie périnatale
+  kLiaisonTeam,          // liaison_team: psychiatric liaison team in a maternity
+  kCattg,                // cattg: centre d'accueil thérapeutique à temps gradué
+  kEmergencyDepartment,  // emergency_department
+  kHelpline,             // helpline: national or regional listening line
 };
 
 std::string_view ToString(ResourceKind kind);
@@ -57,7 +65,10 @@ bool IsChildService(ResourceKind kind);
 //   specialised psychiatrist, child_psychiatrist, psychiatric_nurse,
 //               adult_cmp, child_cmp, perinatal_psychiatry, cmpp, cattp
 //   specialised + emergency  crisis_centre (permanent reception)
-//   hospital    psychiatric_hospital, psychiatric_clinic, general_hospital
+//   hospital    psychiatric_hospital, psychiatric_clinic, general_hospital,
+//               mother_baby_unit
+//   first_line  maternity;  specialised  perinatal_mobile_team, liaison_team, cattg
+//   emergency   emergency_department;  information  helpline
 CareLevelSet DefaultLevels(ResourceKind kind);
 
 }  // namespace parcours::domain

@@ -206,6 +206,13 @@ double SpatialIndex::LowerBoundKm(const LatLon& q, const geo_internal::Prepared&
 
 std::vector<SpatialIndex::Neighbour> SpatialIndex::Nearest(const LatLon& query, std::size_t k,
                                                            double max_distance_km) const {
+  return NearestImpl(query, k, max_distance_km, nullptr, nullptr);
+}
+
+std::vector<SpatialIndex::Neighbour> SpatialIndex::NearestImpl(const LatLon& query, std::size_t k,
+                                                               double max_distance_km,
+                                                               const void* accept_state,
+                                                               AcceptFn accept) const {
   std::vector<Neighbour> best;
   if (k == 0 || positions_.empty() || !IsValid(query) || !(max_distance_km >= 0)) return best;
   const geo_internal::Prepared qp = geo_internal::Prepare(query);
@@ -229,6 +236,8 @@ std::vector<SpatialIndex::Neighbour> SpatialIndex::Nearest(const LatLon& query, 
       for (const Entry& e : node.entries) {
         const double d = geo_internal::HaversineKm(qp, e.prepared);
         if (d > max_distance_km) continue;
+        if (best.size() == k && d > best.front().distance_km) continue;
+        if (accept != nullptr && !accept(accept_state, e.id)) continue;
         Neighbour n{e.id, d, e.position};
         if (best.size() < k) {
           best.push_back(n);

@@ -69,6 +69,18 @@ class SpatialIndex {
       const LatLon& query, std::size_t k,
       double max_distance_km = std::numeric_limits<double>::infinity()) const;
 
+  // Same, counting only the points for which accept(id) is true (e.g. "takes
+  // fathers"): still exact, visiting points in distance order and skipping
+  // the rejected ones, so its cost grows with the number of nearer rejected
+  // points. Keep one index per selective criterion (kind, level) and filter
+  // here only on the common ones.
+  template <typename Accept>
+  std::vector<Neighbour> NearestIf(const LatLon& query, std::size_t k, double max_distance_km,
+                                   const Accept& accept) const {
+    return NearestImpl(query, k, max_distance_km, &accept,
+                       [](const void* f, Id id) { return (*static_cast<const Accept*>(f))(id); });
+  }
+
  private:
   struct Entry {
     Id id = 0;
@@ -86,6 +98,10 @@ class SpatialIndex {
     std::vector<Entry> entries;  // leaves only
     bool leaf() const { return first_child < 0; }
   };
+
+  using AcceptFn = bool (*)(const void* state, Id id);
+  std::vector<Neighbour> NearestImpl(const LatLon& query, std::size_t k, double max_distance_km,
+                                     const void* accept_state, AcceptFn accept) const;
 
   static int Quadrant(const Node& node, const LatLon& p);
   static double LowerBoundKm(const LatLon& query, const geo_internal::Prepared& prepared,

@@ -23,6 +23,7 @@ class CommuneLookup;
 class ScreeningService;
 class RecontactService;
 class Sealer;
+class DirectorySearch;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -42,6 +43,8 @@ struct WebContext {
   std::unique_ptr<app::ScreeningService> screenings;
   std::unique_ptr<app::RecontactService> recontacts;
   const app::Sealer* sealer = nullptr;
+  // Directory search (nearest help), kept in memory.
+  std::unique_ptr<app::DirectorySearch> directory;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -70,5 +73,6 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx);         // healthz, metri
 void RegisterPageRoutes(Router& r, WebContext& ctx);           // information pages
 void RegisterScreeningApiRoutes(Router& r, WebContext& ctx);   // /api/v1 screening, recontact
 void RegisterScreeningPageRoutes(Router& r, WebContext& ctx);  // parent journey pages
+void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: page and API
 
 }  // namespace parcours::http

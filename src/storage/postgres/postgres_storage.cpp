@@ -16,232 +16,21 @@
 
 #include "storage/codec.h"
 #include "storage/migrations.h"
+#include "storage/postgres/postgres_directory.h"
+#include "storage/postgres/postgres_internal.h"
 
 namespace parcours::storage {
 namespace {
 
-// Serialises Migrate() across every instance using the database.
-constexpr std::int64_t kMigrationLockKey = 8097879376386159219;  // "parcours"
-// How long a caller waits for a pooled connection before kUnavailable.
-constexpr std::chrono::seconds kAcquireTimeout{30};
-constexpr std::chrono::seconds kPingAcquireTimeout{5};
-
-std::string Trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-// SQLSTATE → Status code (the contract of storage.h). Class 22 (data
-// exception: bad encoding, value out of range) is about the values given,
-// like a constraint violation.
-Status MapError(std::string_view sqlstate, bool connection_bad, std::string message) {
-  if (connection_bad || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
-      sqlstate == "57P03" || sqlstate.starts_with("53")) {
-    return Status::Unavailable(std::move(message));
-  }
-  if (sqlstate == "23505") return Status::Conflict(std::move(message));
-  if (sqlstate.starts_with("23") || sqlstate.starts_with("22")) {
-    return Status::InvalidArgument("", std::move(message));
-  }
-  return Status::Internal(std::move(message));
-}
-
-Status ErrorFrom(PGconn* c, const PGresult* r) {
-  std::string msg = r ? PQresultErrorMessage(r) : "";
-  if (msg.empty()) msg = PQerrorMessage(c);
-  if (msg.empty()) msg = "unknown PostgreSQL error";
-  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-  return MapError(state ? state : "", PQstatus(c) == CONNECTION_BAD, Trimmed(std::move(msg)));
-}
-
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
-
-// A statement prepared once per connection, under its name.
-struct StatementDef {
-  const char* name;
-  const char* sql;
-};
-
-// Parameters in text format, except bytea sent in binary; nullopt is NULL.
-class Params {
- public:
-  Params& Text(std::string_view v) {
-    // Text parameters are C strings: a NUL would silently cut the value.
-    if (v.find('\0') != std::string_view::npos) has_nul_ = true;
-    values_.emplace_back(std::string(v));
-    formats_.push_back(0);
-    return *this;
-  }
-  Params& Int(std::int64_t v) { return Text(std::to_string(v)); }
-  Params& Bool(bool v) { return Text(v ? "true" : "false"); }
-  Params& Null() {
-    values_.emplace_back(std::nullopt);
-    formats_.push_back(0);
-    return *this;
-  }
-  Params& OptText(const std::optional<std::string>& v) { return v ? Text(*v) : Null(); }
-  Params& OptInt(const std::optional<int>& v) { return v ? Int(*v) : Null(); }
-  // Empty is stored as NULL, like the SQLite backend.
-  Params& Bytes(const std::vector<unsigned char>& v) {
-    if (v.empty()) return Null();
-    values_.emplace_back(std::string(v.begin(), v.end()));
-    formats_.push_back(1);
-    return *this;
-  }
-
-  bool has_nul() const { return has_nul_; }
-  int size() const { return static_cast<int>(values_.size()); }
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-  const std::vector<int>& formats() const { return formats_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-  std::vector<int> formats_;
-  bool has_nul_ = false;
-};
-
-// Reads text-format results; a value that does not parse marks the reader
-// corrupt instead of throwing.
-class Rows {
- public:
-  explicit Rows(const PGresult* r) : r_(r) {}
-  int size() const { return PQntuples(r_); }
-  bool corrupt() const { return corrupt_; }
-
-  bool IsNull(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-  std::string Text(int row, int col) const {
-    return std::string(PQgetvalue(r_, row, col),
-                       static_cast<std::size_t>(PQgetlength(r_, row, col)));
-  }
-  std::optional<std::string> OptText(int row, int col) const {
-    if (IsNull(row, col)) return std::nullopt;
-    return Text(row, col);
-  }
-  std::int64_t Int(int row, int col) {
-    const char* p = PQgetvalue(r_, row, col);
-    const char* end = p + PQgetlength(r_, row, col);
-    std::int64_t v = 0;
-    auto [next, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc() || next != end || IsNull(row, col)) corrupt_ = true;
-    return v;
-  }
-  std::optional<int> OptInt(int row, int col) {
-    if (IsNull(row, col)) return std::nullopt;
-    return static_cast<int>(Int(row, col));
-  }
-  bool Bool(int row, int col) {
-    std::string_view v(PQgetvalue(r_, row, col));
-    if (v != "t" && v != "f") corrupt_ = true;
-    return v == "t";
-  }
-  std::vector<unsigned char> Bytes(int row, int col) {
-    if (IsNull(row, col)) return {};
-    std::size_t n = 0;
-    unsigned char* p =
-        PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col)), &n);
-    if (!p) {
-      corrupt_ = true;
-      return {};
-    }
-    std::vector<unsigned char> out(p, p + n);
-    PQfreemem(p);
-    return out;
-  }
-
- private:
-  const PGresult* r_;
-  bool corrupt_ = false;
-};
-
-void IgnoreNotice(void*, const char*) {}
-
-// One server connection with its prepared statements. Not thread-safe: owned
-// by one thread at a time (through the pool).
-class PgConn {
- public:
-  static Result<std::unique_ptr<PgConn>> Open(const std::string& url) {
-    // Entries before dbname are defaults the URL may override. Keepalives
-    // and tcp_user_timeout notice a server that vanished without a word.
-    const char* keys[] = {"connect_timeout",
-                          "application_name",
-                          "keepalives_idle",
-                          "keepalives_interval",
-                          "keepalives_count",
-                          "tcp_user_timeout",
-                          "dbname",
-                          "client_encoding",
-                          nullptr};
-    const char* values[] = {"10",    "parcours",  "30",   "10",   "3",
-                            "60000", url.c_str(), "UTF8", nullptr};
-    PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-    if (!c) return Status::Unavailable("PostgreSQL: out of memory opening a connection");
-    if (PQstatus(c) != CONNECTION_OK) {
-      std::string msg = Trimmed(PQerrorMessage(c));
-      PQfinish(c);
-      return Status::Unavailable("cannot connect to PostgreSQL: " + msg);
-    }
-    PQsetNoticeProcessor(c, IgnoreNotice, nullptr);
-    return std::make_unique<PgConn>(c);
-  }
-
-  explicit PgConn(PGconn* c) : c_(c) {}
-  ~PgConn() { PQfinish(c_); }
-  PgConn(const PgConn&) = delete;
-  PgConn& operator=(const PgConn&) = delete;
-
-  bool Broken() const { return PQstatus(c_) != CONNECTION_OK; }
-  bool Idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
-  bool InFailedTransaction() const { return PQtransactionStatus(c_) == PQTRANS_INERROR; }
-
-  // Simple query protocol: sql may hold several statements.
-  Result<PgResult> Query(const char* sql) { return Check(PgResult(PQexec(c_, sql))); }
-  Status Exec(const char* sql) {
-    auto r = Query(sql);
-    return r.ok() ? Status::Ok() : r.status();
-  }
-
-  // COMMIT that reports a transaction the server rolled back instead.
-  Status Commit() {
-    auto r = Query("COMMIT");
-    if (!r.ok()) return r.status();
-    if (std::string_view(PQcmdStatus(r->get())) != "COMMIT") {
-      return Status::Internal("transaction was rolled back by the server");
-    }
-    return Status::Ok();
-  }
-
-  Result<PgResult> Run(const StatementDef& st, const Params& p) {
-    if (p.has_nul()) return Status::InvalidArgument("", "text value contains a NUL character");
-    if (!prepared_.contains(st.name)) {
-      auto r = Check(PgResult(PQprepare(c_, st.name, st.sql, 0, nullptr)));
-      if (!r.ok()) return r.status();
-      prepared_.insert(st.name);
-    }
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    values.reserve(static_cast<std::size_t>(p.size()));
-    lengths.reserve(static_cast<std::size_t>(p.size()));
-    for (const auto& v : p.values()) {
-      values.push_back(v ? v->data() : nullptr);
-      lengths.push_back(v ? static_cast<int>(v->size()) : 0);
-    }
-    return Check(PgResult(PQexecPrepared(c_, st.name, p.size(), values.data(), lengths.data(),
-                                         p.formats().data(), /*resultFormat=*/0)));
-  }
-
- private:
-  Result<PgResult> Check(PgResult r) {
-    ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return r;
-    return ErrorFrom(c_, r.get());
-  }
-
-  PGconn* c_;
-  std::unordered_set<std::string> prepared_;
-};
+using postgres_internal::kAcquireTimeout;
+using postgres_internal::kMigrationLockKey;
+using postgres_internal::kPingAcquireTimeout;
+using postgres_internal::Params;
+using postgres_internal::PgConn;
+using postgres_internal::PgResult;
+using postgres_internal::Rows;
+using postgres_internal::StatementDef;
+using postgres_internal::Trimmed;
 
 #define PARCOURS_SCREENING_COLS                                                           \
   "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, " \
@@ -342,6 +131,11 @@ class PgTransaction : public Transaction {
   explicit PgTransaction(PgConn& c) : c_(c) {}
 
   const Status& first_error() const { return first_error_; }
+
+  DirectoryRepository& directory() override {
+    if (!directory_) directory_ = postgres_internal::MakePostgresDirectory(c_, &first_error_);
+    return *directory_;
+  }
 
   Status InsertScreening(const ScreeningRecord& s) override {
     Params p;
@@ -501,6 +295,7 @@ class PgTransaction : public Transaction {
 
   PgConn& c_;
   Status first_error_;
+  std::unique_ptr<DirectoryRepository> directory_;
 };
 
 class Pool;

@@ -156,3 +156,35 @@ TEST(SpatialIndexTest, StatusesAndEdgeCases) {
 
 }  // namespace
 }  // namespace parcours::domain
+
+namespace parcours::domain {
+namespace {
+
+TEST(SpatialIndexTest, NearestIfMatchesFilteredBruteForce) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> lat(41.0, 51.0);
+  std::uniform_real_distribution<double> lon(-5.0, 9.0);
+  SpatialIndex index(8);
+  std::unordered_map<std::uint64_t, LatLon> points;
+  for (std::uint64_t id = 1; id <= 3000; ++id) {
+    LatLon p{lat(rng), lon(rng)};
+    ASSERT_TRUE(index.Insert(id, p).ok());
+    points[id] = p;
+  }
+  // Keep one point in 7: the filter is selective, the answer still exact.
+  auto accept = [](SpatialIndex::Id id) { return id % 7 == 3; };
+  std::unordered_map<std::uint64_t, LatLon> kept;
+  for (const auto& [id, p] : points) {
+    if (accept(id)) kept[id] = p;
+  }
+  for (int i = 0; i < 200; ++i) {
+    const LatLon q{lat(rng), lon(rng)};
+    const std::size_t k = 1 + static_cast<std::size_t>(i % 12);
+    EXPECT_EQ(index.NearestIf(q, k, std::numeric_limits<double>::infinity(), accept),
+              BruteForce(kept, q, k, std::numeric_limits<double>::infinity()));
+  }
+  EXPECT_TRUE(index.NearestIf({45, 2}, 5, 1e9, [](SpatialIndex::Id) { return false; }).empty());
+}
+
+}  // namespace
+}  // namespace parcours::domain

@@ -1,0 +1,202 @@
+// Internal to the SQLite backend: a connection with a statement cache and a
+// statement runner, shared by sqlite_storage.cpp and the repositories
+// implemented in their own files (sqlite_directory.cpp). Includes sqlite3.h:
+// never include it outside src/storage/sqlite/.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace parcours::storage::sqlite_internal {
+
+// One connection with a cache of prepared statements. Not thread-safe: owned
+// by one thread at a time.
+class Conn {
+ public:
+  explicit Conn(sqlite3* db) : db_(db) {}
+  ~Conn() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+
+  sqlite3* db() { return db_; }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return ErrorStatus(rc, msg);
+    }
+    return Status::Ok();
+  }
+
+  Result<sqlite3_stmt*> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return ErrorStatus(rc, sqlite3_errmsg(db_));
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  Status ErrorStatus(int rc, const std::string& msg) {
+    int primary = rc & 0xff;
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+      return Status::Conflict(msg);
+    }
+    if (primary == SQLITE_CONSTRAINT) return Status::InvalidArgument("", msg);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CANTOPEN ||
+        primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY) {
+      return Status::Unavailable(msg);
+    }
+    return Status::Internal(msg);
+  }
+
+ private:
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;  // keyed by the literal's address
+};
+
+inline Result<std::unique_ptr<Conn>> OpenConn(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Unavailable("cannot open SQLite database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  auto conn = std::make_unique<Conn>(db);
+  sqlite3_busy_timeout(db, 5000);
+  PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
+  if (!read_only) {
+    PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
+    PARCOURS_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
+  }
+  return conn;
+}
+
+// Statement runner: binds, steps, reports errors as Status.
+class Stmt {
+ public:
+  Stmt(Conn& c, const char* sql) : conn_(c) {
+    auto r = c.Prepare(sql);
+    if (r.ok()) {
+      stmt_ = *r;
+    } else {
+      status_ = r.status();
+    }
+  }
+  ~Stmt() {
+    if (stmt_) sqlite3_reset(stmt_);
+  }
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+
+  Stmt& Bind(const std::string& v) {
+    if (stmt_)
+      sqlite3_bind_text(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(std::string_view v) { return Bind(std::string(v)); }
+  Stmt& Bind(std::int64_t v) {
+    if (stmt_) sqlite3_bind_int64(stmt_, ++idx_, v);
+    return *this;
+  }
+  Stmt& Bind(int v) { return Bind(static_cast<std::int64_t>(v)); }
+  Stmt& Bind(bool v) { return Bind(static_cast<std::int64_t>(v ? 1 : 0)); }
+  Stmt& Bind(const std::optional<std::string>& v) {
+    if (!v) return BindNull();
+    return Bind(*v);
+  }
+  Stmt& Bind(const std::optional<int>& v) {
+    if (!v) return BindNull();
+    return Bind(*v);
+  }
+  Stmt& Bind(const std::vector<unsigned char>& v) {
+    if (!stmt_) return *this;
+    if (v.empty()) return BindNull();
+    sqlite3_bind_blob(stmt_, ++idx_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(double v) {
+    if (stmt_) sqlite3_bind_double(stmt_, ++idx_, v);
+    return *this;
+  }
+  Stmt& Bind(const std::optional<std::int64_t>& v) {
+    if (!v) return BindNull();
+    return Bind(*v);
+  }
+  Stmt& BindNull() {
+    if (stmt_) sqlite3_bind_null(stmt_, ++idx_);
+    return *this;
+  }
+
+  // Returns true when a row is available, false when done; sets status on error.
+  bool Step() {
+    if (!stmt_ || !status_.ok()) return false;
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) status_ = conn_.ErrorStatus(rc, sqlite3_errmsg(conn_.db()));
+    return false;
+  }
+  Status Run() {
+    while (Step()) {
+    }
+    return status_;
+  }
+
+  std::string Text(int col) const {
+    auto p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col))
+             : std::string();
+  }
+  std::optional<std::string> OptText(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Text(col);
+  }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::optional<int> OptInt(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return static_cast<int>(Int(col));
+  }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::optional<std::int64_t> OptInt64(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+  }
+  std::vector<unsigned char> Blob(int col) const {
+    auto p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::vector<unsigned char>(p, p + n) : std::vector<unsigned char>();
+  }
+
+ private:
+  Conn& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+  Status status_;
+  int idx_ = 0;
+};
+
+}  // namespace parcours::storage::sqlite_internal
