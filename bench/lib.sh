@@ -2,10 +2,17 @@
 set -euo pipefail
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-bench_build() {
-  (cd "$BENCH_ROOT" && scripts/setup.sh bench >/dev/null &&
-    cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCOURS_TESTS=OFF >/dev/null &&
-    cmake --build build-release -j"$(nproc)" >/dev/null)
+bench_build() {  # quiet, but shows the build's output when it fails
+  local log
+  log=$(mktemp)
+  if ! (cd "$BENCH_ROOT" && scripts/setup.sh bench &&
+    cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPARCOURS_TESTS=OFF &&
+    cmake --build build-release -j"$(nproc)") >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "bench: release build failed (full log: $log)" >&2
+    return 1
+  fi
+  rm -f "$log"
   PARCOURS="$BENCH_ROOT/build-release/parcours"
 }
 
@@ -23,6 +30,13 @@ wrk_run() {
   local url=$1 c=$2 d=$3; shift 3
   local out
   out=$(wrk -t2 -c"$c" -d"${d}s" --latency "$@" "$url")
+  # A server that answers errors fast must not pass for a fast server.
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "wrk: non-2xx responses from $url:" >&2
+    echo "$out" >&2
+    echo "failed failed"
+    return 0
+  fi
   local rps p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
@@ -53,6 +67,9 @@ http {
   sendfile on; tcp_nopush on; tcp_nodelay on;
   keepalive_requests 1000000;
   types { text/css css; text/html html; }
+  # Serves FILE.gz when it exists and the client accepts gzip, as parcours
+  # serves its precompressed copy.
+  gzip_static on;
   server { listen 127.0.0.1:$2; root $1; etag on; }
 }
 CONF

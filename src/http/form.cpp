@@ -1,6 +1,7 @@
 #include "http/form.h"
 
 #include <boost/url/parse_query.hpp>
+#include <string>
 
 namespace parcours::http {
 
@@ -22,7 +23,14 @@ std::vector<std::string> FormData::All(std::string_view name) const {
 Result<FormData> ParseForm(std::string_view body) {
   FormData form;
   if (body.empty()) return form;
-  auto params = boost::urls::parse_query(body);
+  // Boost.URL 1.81's parse_query reads its input up to a NUL (strlen), past
+  // the end of the view: parse a NUL-terminated copy, and refuse a NUL
+  // inside, which would silently cut the body short.
+  if (body.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("body", "form data contains a NUL byte");
+  }
+  const std::string text(body);
+  auto params = boost::urls::parse_query(text);
   if (!params) return Status::InvalidArgument("body", "malformed form data");
   for (auto p : *params) {
     if (form.fields().size() >= kMaxFormFields) {

@@ -28,6 +28,15 @@ struct Request {
   std::string_view Header(std::string_view lower_name) const;
 };
 
+// A byte range of an open file. The server sends it with sendfile(2), so the
+// kernel sends the pages without copying them through the program. The file
+// must outlive the response (StaticAssets owns its file for its lifetime).
+struct FileRange {
+  int fd = -1;
+  std::int64_t offset = 0;
+  std::size_t length = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
@@ -35,6 +44,9 @@ struct Response {
   std::string body;
   // When set, sent instead of body without copying (static assets).
   std::shared_ptr<const std::string> shared_body;
+  // When file.fd >= 0 it holds the same bytes as shared_body, and the server
+  // sends them from the file (shared_body still serves HEAD and tests).
+  FileRange file;
   bool close_connection = false;
 
   void SetHeader(std::string name, std::string value);

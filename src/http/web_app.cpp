@@ -64,7 +64,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   auto catalogs = Catalogs::Load(options.share_dir + "/data/i18n");
   if (!catalogs.ok()) return catalogs.status();
   ctx.catalogs = std::move(*catalogs);
-  auto renderer = Renderer::Load(options.share_dir + "/templates");
+  auto renderer = Renderer::Load(options.share_dir + "/templates", *ctx.catalogs);
   if (!renderer.ok()) return renderer.status();
   ctx.renderer = std::move(*renderer);
   auto assets = StaticAssets::Load(options.share_dir + "/node_modules/@gouvfr/dsfr/dist",

@@ -5,19 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
+import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
 import { sqlite } from '../support/db.mjs';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const h = serverAndBrowser({ before, after, startServer });
 
 // axe needs JavaScript: a page from a context without it is checked by
 // serving its HTML, at the same origin, to a context with JavaScript.
@@ -27,11 +18,11 @@ async function checkAxe(page, js, name) {
     v = await axe(page);
   } else {
     const html = await page.content();
-    const ctx = await newContext(browser);
+    const ctx = await newContext(h.browser);
     const probe = await ctx.newPage();
-    await probe.route(`${srv.base}/__axe`, (route) =>
+    await probe.route(`${h.srv.base}/__axe`, (route) =>
       route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-    await probe.goto(`${srv.base}/__axe`);
+    await probe.goto(`${h.srv.base}/__axe`);
     v = await axe(probe);
     await ctx.close();
   }
@@ -66,9 +57,9 @@ const journeys = [
 
 for (const j of journeys) {
   test(`journey ${j.name}: about → questions → result${j.recontact ? ' → recontact' : ''}`, async () => {
-    const ctx = await newContext(browser, { javaScriptEnabled: j.js });
+    const ctx = await newContext(h.browser, { javaScriptEnabled: j.js });
     const page = await ctx.newPage();
-    await page.goto(`${srv.base}${j.lang}/depistage`);
+    await page.goto(`${h.srv.base}${j.lang}/depistage`);
     await checkAxe(page, j.js, `journey-${j.name}-1-about`);
 
     // Submitting empty shows the errors, named, in the page's language.
@@ -130,7 +121,7 @@ for (const j of journeys) {
       await checkAxe(page, j.js, `journey-${j.name}-5-recontact-done`);
       const text = await page.textContent('main');
       const ref = text.match(/[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
-      const [alert] = sqlite(srv.dbPath, `SELECT kind, urgency, territory_code FROM alerts WHERE reference = '${ref}'`);
+      const [alert] = sqlite(h.srv.dbPath, `SELECT kind, urgency, territory_code FROM alerts WHERE reference = '${ref}'`);
       assert.ok(alert, 'alert stored');
       if (j.crisis) {
         assert.equal(alert.kind, 'item10');
@@ -145,9 +136,9 @@ for (const j of journeys) {
 }
 
 test('keyboard only: the questionnaire can be filled and sent without a mouse', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/depistage`);
+  await page.goto(`${h.srv.base}/depistage`);
   await page.focus('#respondent-mother');
   await page.keyboard.press('Space');
   await page.keyboard.press('Tab');
@@ -170,16 +161,16 @@ test('keyboard only: the questionnaire can be filled and sent without a mouse', 
 });
 
 test('the embeddable page may be framed by registered partners only', async () => {
-  const res = await fetch(`${srv.base}/integration/depistage?source=demo-maternite`);
+  const res = await fetch(`${h.srv.base}/integration/depistage?source=demo-maternite`);
   assert.equal(res.status, 200);
   const csp = res.headers.get('content-security-policy');
   assert.match(csp, /frame-ancestors http:\/\/127\.0\.0\.1:8081/);
   assert.equal(res.headers.get('x-frame-options'), null);
-  const normal = await fetch(`${srv.base}/depistage`);
+  const normal = await fetch(`${h.srv.base}/depistage`);
   assert.match(normal.headers.get('content-security-policy'), /frame-ancestors 'none'/);
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/integration`);
+  await page.goto(`${h.srv.base}/integration`);
   await checkAxe(page, true, 'integration-fr');
   assert.match(await page.textContent('pre'), /<a href=.*depistage\?source=IDENTIFIANT/);
   await ctx.close();

@@ -2,18 +2,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { launch, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
+import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
 
-let srv;
-let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const h = serverAndBrowser({ before, after, startServer });
 
 const pages = [
   ['home-fr', '/'], ['home-en', '/en'],
@@ -24,9 +15,9 @@ const pages = [
 
 for (const [name, url] of pages) {
   test(`${name}: zero axe violations (WCAG 2.1 A/AA)`, async () => {
-    const ctx = await newContext(browser);
+    const ctx = await newContext(h.browser);
     const page = await ctx.newPage();
-    const res = await page.goto(srv.base + url);
+    const res = await page.goto(h.srv.base + url);
     assert.ok(res.status() === 200 || name.startsWith('not-found'), `status ${res.status()}`);
     const violations = await axe(page);
     await screenshot(page, name);
@@ -36,9 +27,9 @@ for (const [name, url] of pages) {
 }
 
 test('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/`);
+  await page.goto(`${h.srv.base}/`);
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => document.activeElement.textContent.trim());
   assert.equal(first, 'Contenu');
@@ -50,9 +41,9 @@ test('keyboard: the first Tab reaches the skip link, which moves focus to the co
 });
 
 test('without JavaScript the pages and the language switch work', async () => {
-  const ctx = await newContext(browser, { javaScriptEnabled: false });
+  const ctx = await newContext(h.browser, { javaScriptEnabled: false });
   const page = await ctx.newPage();
-  await page.goto(`${srv.base}/accessibilite`);
+  await page.goto(`${h.srv.base}/accessibilite`);
   await page.click('a[hreflang="en"]');
   assert.match(page.url(), /\/en\/accessibilite$/);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
@@ -63,17 +54,17 @@ test('without JavaScript the pages and the language switch work', async () => {
 });
 
 test('no request leaves the site (no third-party tracker)', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
   const foreign = [];
-  page.on('request', (r) => { if (!r.url().startsWith(srv.base)) foreign.push(r.url()); });
-  await page.goto(`${srv.base}/`, { waitUntil: 'networkidle' });
+  page.on('request', (r) => { if (!r.url().startsWith(h.srv.base)) foreign.push(r.url()); });
+  await page.goto(`${h.srv.base}/`, { waitUntil: 'networkidle' });
   assert.deepEqual(foreign, []);
   await ctx.close();
 });
 
 test('the axe harness does report violations (guards against a check that cannot fail)', async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext(h.browser);
   const page = await ctx.newPage();
   await page.setContent('<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><a href="#"></a></body></html>');
   const violations = await axe(page);

@@ -45,3 +45,18 @@ export function formatViolations(v) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+// Starts the program and Chromium before the tests of a file and stops them
+// after; returns a handle whose srv and browser are set once started.
+export function serverAndBrowser({ before, after, startServer }) {
+  const h = { srv: null, browser: null };
+  before(async () => {
+    h.srv = await startServer();
+    h.browser = await launch();
+  });
+  after(async () => {
+    await h.browser?.close();
+    await h.srv?.stop();
+  });
+  return h;
+}

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "domain/common/json_document.h"
+
 namespace parcours::domain {
 namespace {
 
@@ -79,17 +81,13 @@ CareLevel MaxLevel(CareLevel a, CareLevel b) {
 }
 
 Result<PathwayRules> PathwayRules::Parse(std::string_view text) {
-  json::parse_options opts;
-  opts.max_depth = 16;
-  std::error_code ec;
-  json::value root = json::parse(text, ec, {}, opts);
-  if (ec) return Bad("$", "invalid JSON: " + ec.message());
-  if (!root.is_object()) return Bad("$", "must be an object");
+  auto root = ParseJsonDocument(text, "pathway rules");
+  if (!root.ok()) return root.status();
   PathwayRules r;
   for (const char* key : {"thresholds", "orientation", "urgency", "timing"}) {
-    if (!root.as_object().contains(key)) return Bad(key, "missing in the defaults");
+    if (!root->contains(key)) return Bad(key, "missing in the defaults");
   }
-  PARCOURS_RETURN_IF_ERROR(r.Apply(root.as_object(), ""));
+  PARCOURS_RETURN_IF_ERROR(r.Apply(*root, ""));
   return r;
 }
 

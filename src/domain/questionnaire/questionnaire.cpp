@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "domain/common/json_document.h"
+
 namespace parcours::domain {
 namespace {
 
@@ -66,13 +68,9 @@ int EpdsPublishedScore(int item, int option) {
 }
 
 Result<Questionnaire> Questionnaire::Parse(std::string_view text) {
-  json::parse_options opts;
-  opts.max_depth = 16;
-  std::error_code ec;
-  json::value root = json::parse(text, ec, {}, opts);
-  if (ec) return Bad("$", "invalid JSON: " + ec.message());
-  if (!root.is_object()) return Bad("$", "must be an object");
-  const auto& o = root.as_object();
+  auto root = ParseJsonDocument(text, "questionnaire");
+  if (!root.ok()) return root.status();
+  const json::object& o = *root;
   Questionnaire q;
   for (auto [key, field] : {std::pair{"instrument", &q.instrument_},
                             {"language", &q.language_},

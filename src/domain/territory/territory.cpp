@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/common/json_document.h"
 #include "domain/pathway/opening_hours.h"
 
 namespace parcours::domain {
@@ -33,13 +34,9 @@ Result<std::map<std::string, std::string>> LanguageMap(const json::object& o, co
 
 Result<Territory> ParseTerritory(const std::string& file, std::string_view text,
                                  const PathwayRules& defaults) {
-  json::parse_options opts;
-  opts.max_depth = 16;
-  std::error_code ec;
-  json::value root = json::parse(text, ec, {}, opts);
-  if (ec) return Bad(file, "$", "invalid JSON: " + ec.message());
-  if (!root.is_object()) return Bad(file, "$", "must be an object");
-  const auto& o = root.as_object();
+  auto root = ParseJsonDocument(text, "territory file " + file);
+  if (!root.ok()) return root.status();
+  const json::object& o = *root;
   Territory t;
   const json::value* code = o.if_contains("code");
   if (code == nullptr || !code->is_string()) return Bad(file, "code", "missing");

@@ -36,16 +36,13 @@ std::string WebContext::PagePath(const Request& req) {
 Response WebContext::Page(const Request& req, const std::string& lang, const std::string& tmpl,
                           const std::string& title_key, boost::json::value view, int status,
                           bool parent_page) const {
-  const auto& texts = catalogs->All(lang);
-  boost::json::object t;
-  for (const auto& [k, v] : texts) t[k] = v;
-  boost::json::value catalog(std::move(t));
+  // Catalog texts are compiled into the templates (Renderer::Load).
+  const boost::json::value catalog;
   if (!view.is_object()) view = boost::json::object();
-  view.as_object()["t"] = catalog;
   view.as_object()["prefix"] = Prefix(lang);
   view.as_object()["home_href"] = Prefix(lang).empty() ? "/" : Prefix(lang);
 
-  auto body = renderer->Render(tmpl, view);
+  auto body = renderer->Render(tmpl, lang, view);
   if (!body.ok()) {
     log::Error("render failed", {{"template", tmpl}, {"error", body.status().message()}});
     Response r;
@@ -64,13 +61,15 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   layout.parent_page = parent_page;
   layout.content_html = std::move(*body);
   std::string path = PagePath(req);
+  layout.nav = MainNavigation(layout.prefix, path,
+                              [&](const char* key) { return catalogs->Get(lang, key); });
   for (const auto& code : catalogs->languages()) {
     std::string href = Prefix(code) + (path == "/" && !Prefix(code).empty() ? "" : path);
     if (href.empty()) href = "/";
     if (!req.query.empty()) href += "?" + req.query;
     layout.languages.push_back({code, catalogs->Get(code, "language_name"), href, code == lang});
   }
-  auto html = renderer->Render("layout", layout.ToJson(catalog));
+  auto html = renderer->Render("layout", lang, layout.ToJson(catalog));
   Response r;
   r.status = status;
   if (!html.ok()) {

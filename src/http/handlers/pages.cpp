@@ -1,5 +1,7 @@
-// Information pages: home, accessibility statement, personal data & legal.
+// Pages for parents that only show texts: home, information on post-partum
+// depression ("Comprendre"), accessibility statement, personal data & legal.
 #include <boost/json.hpp>
+#include <string>
 
 #include "http/handlers/context.h"
 
@@ -7,16 +9,63 @@ namespace parcours::http {
 namespace {
 
 struct StaticPage {
-  const char* slug;  // "" for the home page
+  const char* slug;  // "" for the home page; French slugs in every language
   const char* tmpl;
   const char* title_key;
+  bool info = false;  // part of "Comprendre": gets the topics in its view
+};
+
+// The topics of "Comprendre", in reading order. Each has a page whose title
+// and one-line summary (for the index) come from the catalog.
+struct InfoTopic {
+  const char* slug;
+  const char* title_key;
+  const char* summary_key;
+};
+
+constexpr const char* kInfoIndexSlug = "comprendre";
+
+constexpr InfoTopic kInfoTopics[] = {
+    {"comprendre/baby-blues-ou-depression", "info_blues_title", "info_blues_summary"},
+    {"comprendre/signes", "info_signs_title", "info_signs_summary"},
+    {"comprendre/se-faire-aider", "info_care_title", "info_care_summary"},
+    {"comprendre/ressources", "info_resources_title", "info_resources_summary"},
 };
 
 constexpr StaticPage kPages[] = {
     {"", "home", "home_title"},
+    {kInfoIndexSlug, "info_index", "info_index_title", true},
+    {"comprendre/baby-blues-ou-depression", "info_blues", "info_blues_title", true},
+    {"comprendre/signes", "info_signs", "info_signs_title", true},
+    {"comprendre/se-faire-aider", "info_care", "info_care_title", true},
+    {"comprendre/ressources", "info_resources", "info_resources_title", true},
     {"accessibilite", "accessibility", "accessibility_title"},
     {"confidentialite", "privacy", "privacy_title"},
 };
+
+// View of an information page: every topic (the index lists them) and the
+// topics other than the current one (each topic page links to them).
+boost::json::object InfoView(const WebContext& ctx, const std::string& lang,
+                             const std::string& slug) {
+  const std::string prefix = WebContext::Prefix(lang);
+  boost::json::array topics;
+  boost::json::array others;
+  for (const InfoTopic& t : kInfoTopics) {
+    boost::json::object o;
+    o["href"] = prefix + "/" + t.slug;
+    o["title"] = ctx.catalogs->Get(lang, t.title_key);
+    o["summary"] = ctx.catalogs->Get(lang, t.summary_key);
+    if (slug != t.slug) others.push_back(o);
+    topics.push_back(std::move(o));
+  }
+  boost::json::object view;
+  view["topics"] = std::move(topics);
+  view["other_topics"] = std::move(others);
+  view["index_href"] = prefix + "/" + kInfoIndexSlug;
+  view["screening_href"] = prefix + "/depistage";
+  view["help_href"] = prefix + "/aide";
+  return view;
+}
 
 }  // namespace
 
@@ -25,7 +74,8 @@ void RegisterPageRoutes(Router& r, WebContext& ctx) {
     auto handler = [&ctx, p](Request& req) {
       auto lang = ctx.PageLanguage(req);
       if (!lang) return ctx.ErrorPage(req, 404);
-      return ctx.Page(req, *lang, p.tmpl, p.title_key, boost::json::object());
+      boost::json::object view = p.info ? InfoView(ctx, *lang, p.slug) : boost::json::object();
+      return ctx.Page(req, *lang, p.tmpl, p.title_key, std::move(view));
     };
     std::string slug = p.slug;
     r.Add("GET", "/" + slug, handler);

@@ -584,23 +584,20 @@ void RegisterScreeningPageRoutes(Router& r, WebContext& ctx) {
     r.Add(method, path, fn);
     r.Add(method, "/{lang}" + path, fn);
   };
-  with_lang("GET", "/depistage", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    auto q = ParseForm(req.query);
-    About a;
-    if (q.ok()) a.source = q->Value("source");
-    return Render(ctx, req, *pc, "screening_about", "scr_title", AboutView(ctx, *pc, a));
-  });
-  with_lang("GET", "/integration/depistage", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    pc->embedded = true;
-    auto q = ParseForm(req.query);
-    About a;
-    if (q.ok()) a.source = q->Value("source");
-    return Render(ctx, req, *pc, "screening_about", "scr_title", AboutView(ctx, *pc, a));
-  });
+  // The entry page, plain or framed by a partner.
+  auto entry = [&ctx](bool embedded) {
+    return [&ctx, embedded](Request& req) {
+      auto pc = Begin(ctx, req);
+      if (!pc) return ctx.ErrorPage(req, 404);
+      pc->embedded = embedded;
+      auto q = ParseForm(req.query);
+      About a;
+      if (q.ok()) a.source = q->Value("source");
+      return Render(ctx, req, *pc, "screening_about", "scr_title", AboutView(ctx, *pc, a));
+    };
+  };
+  with_lang("GET", "/depistage", entry(false));
+  with_lang("GET", "/integration/depistage", entry(true));
   with_lang("POST", "/depistage", [&ctx](Request& req) {
     auto pc = Begin(ctx, req);
     if (!pc) return ctx.ErrorPage(req, 404);

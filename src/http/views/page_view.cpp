@@ -4,6 +4,11 @@
 
 namespace parcours::http {
 
+bool InSection(const std::string& path, const std::string& section) {
+  if (section == "/") return path == "/";
+  return path == section || (path.starts_with(section) && path[section.size()] == '/');
+}
+
 boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
   boost::json::object o;
   o["lang"] = lang;
@@ -19,9 +24,17 @@ boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
         {{"code", l.code}, {"label", l.label}, {"href", l.href}, {"current", l.current}});
   }
   o["languages"] = std::move(langs);
+  boost::json::array nav_links;
+  for (const auto& n : nav) {
+    nav_links.push_back({{"label", n.label},
+                         {"href", n.href},
+                         {"current_page", n.current_page},
+                         {"current_section", n.current_section}});
+  }
+  o["nav"] = std::move(nav_links);
   o["parent_page"] = parent_page;
   o["content"] = content_html;
-  o["t"] = catalog;
+  (void)catalog;  // texts are compiled into the templates
   return o;
 }
 

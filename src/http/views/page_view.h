@@ -15,6 +15,23 @@ struct LanguageLink {
   bool current = false;
 };
 
+// An entry of the main navigation. At most one entry is current: `page`
+// when the current page is the entry's own page (aria-current="page"),
+// `section` when it is a page under it (aria-current="true").
+struct NavLink {
+  std::string label;
+  std::string href;
+  bool current_page = false;
+  bool current_section = false;
+};
+
+// The main navigation (home, understanding, screening, finding help) for a
+// page at `path` (without language prefix, e.g. "/comprendre/signes") in the
+// language whose URL prefix is `prefix`. `label(key)` gives catalog texts.
+template <typename LabelFn>
+std::vector<NavLink> MainNavigation(const std::string& prefix, const std::string& path,
+                                    LabelFn label);
+
 struct LayoutView {
   std::string lang;
   std::string title;
@@ -23,10 +40,43 @@ struct LayoutView {
   std::string app_css_url;
   std::string dsfr_prefix;
   std::vector<LanguageLink> languages;
+  std::vector<NavLink> nav;
   bool parent_page = true;   // shows the quick-exit link
   std::string content_html;  // the rendered page body
 
   boost::json::value ToJson(const boost::json::value& catalog) const;
 };
+
+// Paths of the navigation entries, in order, with their catalog keys.
+struct NavEntry {
+  const char* path;  // "/" or "/section"
+  const char* label_key;
+};
+inline constexpr NavEntry kMainNavigation[] = {
+    {"/", "info_nav_home"},
+    {"/comprendre", "info_nav_understand"},
+    {"/depistage", "info_nav_screening"},
+    {"/aide", "info_nav_help"},
+};
+
+// True when `path` is `section` or a page under it ("/aide/x" is under
+// "/aide", "/aidez" is not). The home page "/" has no pages under it.
+bool InSection(const std::string& path, const std::string& section);
+
+template <typename LabelFn>
+std::vector<NavLink> MainNavigation(const std::string& prefix, const std::string& path,
+                                    LabelFn label) {
+  std::vector<NavLink> out;
+  for (const NavEntry& e : kMainNavigation) {
+    NavLink link;
+    link.label = label(e.label_key);
+    std::string entry = e.path;
+    link.href = entry == "/" ? (prefix.empty() ? "/" : prefix) : prefix + entry;
+    link.current_page = path == entry;
+    link.current_section = !link.current_page && entry != "/" && InSection(path, entry);
+    out.push_back(std::move(link));
+  }
+  return out;
+}
 
 }  // namespace parcours::http
