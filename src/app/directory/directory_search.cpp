@@ -233,8 +233,12 @@ std::size_t DirectorySearch::size() const {
 }
 
 Status DirectorySearch::Refresh() {
+  std::lock_guard refresh(impl_->refresh_mu);
+  return RefreshLocked();
+}
+
+Status DirectorySearch::RefreshLocked() {
   Impl& m = *impl_;
-  std::lock_guard refresh(m.refresh_mu);
   std::int64_t seen_resources = 0;
   std::int64_t seen_communes = 0;
   {
@@ -413,9 +417,11 @@ Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
   const auto interval =
       std::chrono::duration_cast<std::chrono::nanoseconds>(m.options.refresh_interval).count();
   if (now - m.last_refresh_ns.load() >= interval) {
-    // A failed catch-up keeps serving what memory holds; the next search
+    // One search catches up; the others meanwhile answer from memory. A
+    // failed catch-up keeps serving what memory holds; the next search
     // tries again.
-    (void)Refresh();
+    std::unique_lock refresh(m.refresh_mu, std::try_to_lock);
+    if (refresh.owns_lock()) (void)RefreshLocked();
   }
   DirectoryResult result;
   auto hits = Nearest(q, &result.origin);

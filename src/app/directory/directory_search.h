@@ -114,6 +114,8 @@ class DirectorySearch {
  private:
   struct Impl;
   explicit DirectorySearch(std::unique_ptr<Impl> impl);
+  // Refresh() with Impl::refresh_mu already held by the caller.
+  Status RefreshLocked();
   std::unique_ptr<Impl> impl_;
 };
 
