@@ -50,7 +50,7 @@ for (const { lang, prefix, nav } of langs) {
       const entries = await navState(page);
       assert.deepEqual(entries.map((e) => e.text), nav);
       assert.deepEqual(entries.map((e) => e.href),
-        [prefix || '/', `${prefix}/comprendre`, `${prefix}/depistage`, `${prefix}/aide`]);
+        [prefix || '/', `${prefix}/comprendre`, `${prefix}/depistage`, `${prefix}/trouver-de-l-aide`]);
       const expected = slug === 'comprendre' ? 'page' : 'true';
       assert.deepEqual(entries.map((e) => e.current), [null, expected, null, null]);
       h1s.set(url, await page.locator('h1').innerText());

@@ -7,8 +7,13 @@ import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
 import { sqlite } from '../support/db.mjs';
+import { demoDatabase } from '../support/directory.mjs';
+import path from 'node:path';
 
-const h = serverAndBrowser({ before, after, startServer });
+// The demo directory, so the result page lists help nearby.
+const demo = demoDatabase();
+const dbPath = path.join(demo.dir, 'parcours.db');
+const h = serverAndBrowser({ before, after, startServer: () => startServer({ database: demo.database }) });
 
 // axe needs JavaScript: a page from a context without it is checked by
 // serving its HTML, at the same origin, to a context with JavaScript.
@@ -101,8 +106,14 @@ for (const j of journeys) {
       assert.ok(first, 'crisis block before the result');
       assert.match(html, /href="tel:3114"/);
       assert.match(html, /href="sms:114"/);
+      if (j.postcode === '59000') {
+        assert.ok(await page.$('#crise .parcours-results li'), 'nearest emergency services in the crisis block');
+      }
     } else {
       assert.equal(await page.$('#crise'), null, 'no crisis block');
+    }
+    if (j.postcode === '59000' || j.postcode === '76000') {
+      assert.ok((await page.$$('main > div .parcours-results > li')).length > 0, 'help nearby listed');
     }
     assert.equal(!!(await page.$('#rappel')), j.recontact, 'recontact offered only where a team answers');
 
@@ -121,7 +132,7 @@ for (const j of journeys) {
       await checkAxe(page, j.js, `journey-${j.name}-5-recontact-done`);
       const text = await page.textContent('main');
       const ref = text.match(/[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
-      const [alert] = sqlite(h.srv.dbPath, `SELECT kind, urgency, territory_code FROM alerts WHERE reference = '${ref}'`);
+      const [alert] = sqlite(dbPath, `SELECT kind, urgency, territory_code FROM alerts WHERE reference = '${ref}'`);
       assert.ok(alert, 'alert stored');
       if (j.crisis) {
         assert.equal(alert.kind, 'item10');

@@ -15,6 +15,7 @@
 #include "domain/directory/resource_kind.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
+#include "http/views/resource_view.h"
 
 namespace parcours::http {
 namespace {
@@ -177,32 +178,6 @@ Response ApiSearch(WebContext& ctx, Request& req) {
   return JsonResponse(200, out);
 }
 
-std::string Km(double km, const std::string& lang) {
-  char buf[32];
-  if (km < 10) {
-    std::snprintf(buf, sizeof buf, "%.1f", km);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f", km);
-  }
-  std::string s = buf;
-  if (lang == "fr") {
-    for (char& c : s) {
-      if (c == '.') c = ',';
-    }
-  }
-  return s + "\u00a0km";
-}
-
-std::string FormatPhone(const std::string& p) {
-  if (p.size() != 10) return p;
-  std::string out;
-  for (std::size_t i = 0; i < p.size(); i += 2) {
-    if (i) out += "\u00a0";
-    out += p.substr(i, 2);
-  }
-  return out;
-}
-
 Response PageSearch(WebContext& ctx, Request& req) {
   auto lang = ctx.PageLanguage(req);
   if (!lang) return ctx.ErrorPage(req, 404);
@@ -278,29 +253,7 @@ Response PageSearch(WebContext& ctx, Request& req) {
       }
       json::array items;
       for (const auto& it : r->items) {
-        const auto& x = it.record.resource;
-        json::object o;
-        o["name"] = x.name;
-        o["kind"] = t("dir_kind_" + std::string(domain::ToString(x.kind)));
-        std::string lv;
-        for (auto l : x.levels.ToVector()) {
-          lv += (lv.empty() ? "" : ", ") + t("dir_level_" + std::string(domain::ToString(l)));
-        }
-        o["levels"] = lv;
-        if (!x.organisation.empty()) o["organisation"] = x.organisation;
-        if (!x.address.empty()) o["address"] = x.address;
-        o["place"] = x.postcode + " " + it.commune_name;
-        if (it.distance_km) o["distance"] = Km(*it.distance_km, *lang);
-        if (!x.phone.empty()) {
-          o["phone"] = FormatPhone(x.phone);
-          o["phone_href"] = "tel:" + x.phone;
-        }
-        if (!x.email.empty()) o["email"] = x.email;
-        if (!x.website.empty()) o["website"] = x.website;
-        if (!x.opening_notes.empty()) o["opening_notes"] = x.opening_notes;
-        o["accepts_fathers"] = x.accepts_fathers;
-        o["teleconsultation"] = x.teleconsultation;
-        o["mon_soutien_psy"] = x.mon_soutien_psy;
+        json::object o = ResourceItemView(it, *lang, t);
         items.push_back(std::move(o));
       }
       v["has_items"] = !items.empty();

@@ -63,7 +63,7 @@ boost::json::object InfoView(const WebContext& ctx, const std::string& lang,
   view["other_topics"] = std::move(others);
   view["index_href"] = prefix + "/" + kInfoIndexSlug;
   view["screening_href"] = prefix + "/depistage";
-  view["help_href"] = prefix + "/aide";
+  view["help_href"] = prefix + "/trouver-de-l-aide";
   return view;
 }
 

@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "app/clock.h"
+#include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
 #include "app/screening/recontact_service.h"
@@ -19,6 +20,7 @@
 #include "domain/pathway/opening_hours.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
+#include "http/views/resource_view.h"
 
 namespace parcours::http {
 namespace {
@@ -334,6 +336,41 @@ void RecontactBlock(const WebContext& ctx, const PageCtx& pc, json::object& v,
                           typed != nullptr ? value("caller_intro") : "neutral");
 }
 
+// The nearest published resources of the suggested level (and, after an
+// item-10 answer, the nearest emergency services) around the parent's
+// commune or postcode. Nothing when no place was given or found.
+void NearbyHelp(const WebContext& ctx, const PageCtx& pc, json::object& v,
+                const storage::ScreeningRecord& r, domain::CareLevel level, bool crisis) {
+  if (!r.postcode || ctx.directory == nullptr) return;
+  auto t = [&](const std::string& key) { return ctx.catalogs->Get(pc.lang, key); };
+  auto search = [&](domain::CareLevel l, int limit) -> json::array {
+    app::DirectoryQuery q;
+    q.postcode = *r.postcode;
+    q.commune_code = r.commune_code.value_or("");
+    q.level = l;
+    q.fathers = r.respondent != "mother";
+    q.limit = limit;
+    auto found = ctx.directory->Search(q);
+    // Fathers and co-parents first see the places that say they receive them.
+    if (q.fathers && (!found.ok() || found->items.empty())) {
+      q.fathers = false;
+      found = ctx.directory->Search(q);
+    }
+    json::array items;
+    if (!found.ok()) return items;
+    for (const auto& it : found->items) items.push_back(ResourceItemView(it, pc.lang, t));
+    return items;
+  };
+  json::array nearby = search(level, 5);
+  v["has_nearby"] = !nearby.empty();
+  v["nearby"] = std::move(nearby);
+  if (crisis) {
+    json::array urgent = search(domain::CareLevel::kEmergency, 2);
+    v["has_urgent"] = !urgent.empty();
+    v["urgent"] = std::move(urgent);
+  }
+}
+
 Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc,
                     const app::ScreeningOutcome& out) {
   const domain::Orientation& o = out.orientation;
@@ -357,9 +394,15 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
                            {{"n", std::to_string(*o.within_days)}});
   }
   v["outside"] = out.territory->outside();
-  std::string help = pc.prefix + "/aide?niveau=" + std::string(domain::ToString(o.follow_up_level));
-  if (out.record.postcode) help += "&code_postal=" + *out.record.postcode;
+  const domain::CareLevel help_level = o.follow_up_level == domain::CareLevel::kInformation
+                                           ? domain::CareLevel::kFirstLine
+                                           : o.follow_up_level;
+  std::string help =
+      pc.prefix + "/trouver-de-l-aide?level=" + std::string(domain::ToString(help_level));
+  if (out.record.postcode) help += "&q=" + *out.record.postcode;
+  if (out.record.commune_code) help += "&commune=" + *out.record.commune_code;
   v["help_href"] = help;
+  NearbyHelp(ctx, pc, v, out.record, help_level, o.crisis);
   domain::AssessmentInput in;
   in.respondent =
       domain::ParseRespondent(out.record.respondent).value_or(domain::Respondent::kMother);

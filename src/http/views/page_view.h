@@ -56,11 +56,11 @@ inline constexpr NavEntry kMainNavigation[] = {
     {"/", "info_nav_home"},
     {"/comprendre", "info_nav_understand"},
     {"/depistage", "info_nav_screening"},
-    {"/aide", "info_nav_help"},
+    {"/trouver-de-l-aide", "info_nav_help"},
 };
 
-// True when `path` is `section` or a page under it ("/aide/x" is under
-// "/aide", "/aidez" is not). The home page "/" has no pages under it.
+// True when `path` is `section` or a page under it ("/trouver-de-l-aide/x" is under
+// "/trouver-de-l-aide", "/aidez" is not). The home page "/" has no pages under it.
 bool InSection(const std::string& path, const std::string& section);
 
 template <typename LabelFn>

@@ -27,7 +27,7 @@ TEST(MainNavigationTest, MarksTheCurrentPageOrSection) {
   EXPECT_TRUE(nav[1].current_section);
   EXPECT_FALSE(nav[0].current_section);  // "/" has no pages under it
 
-  nav = MainNavigation("", "/aide/resultats", Label);
+  nav = MainNavigation("", "/trouver-de-l-aide/resultats", Label);
   EXPECT_TRUE(nav[3].current_section);
 }
 
@@ -36,12 +36,13 @@ TEST(MainNavigationTest, UsesTheLanguagePrefix) {
   EXPECT_EQ(nav[0].href, "/en");
   EXPECT_EQ(nav[1].href, "/en/comprendre");
   EXPECT_EQ(nav[2].href, "/en/depistage");
-  EXPECT_EQ(nav[3].href, "/en/aide");
+  EXPECT_EQ(nav[3].href, "/en/trouver-de-l-aide");
   EXPECT_TRUE(nav[2].current_page);
 }
 
 TEST(MainNavigationTest, NothingIsCurrentOutsideTheEntries) {
-  for (const char* path : {"/accessibilite", "/aides", "/comprendre-plus", "/x/comprendre"}) {
+  for (const char* path :
+       {"/accessibilite", "/trouver-de-l-aides", "/comprendre-plus", "/x/comprendre"}) {
     for (const auto& link : MainNavigation("", path, Label)) {
       EXPECT_FALSE(link.current_page || link.current_section) << path << " " << link.href;
     }
@@ -49,12 +50,12 @@ TEST(MainNavigationTest, NothingIsCurrentOutsideTheEntries) {
 }
 
 TEST(InSectionTest, RequiresASegmentBoundary) {
-  EXPECT_TRUE(InSection("/aide", "/aide"));
-  EXPECT_TRUE(InSection("/aide/x", "/aide"));
-  EXPECT_FALSE(InSection("/aidez", "/aide"));
-  EXPECT_FALSE(InSection("/", "/aide"));
+  EXPECT_TRUE(InSection("/trouver-de-l-aide", "/trouver-de-l-aide"));
+  EXPECT_TRUE(InSection("/trouver-de-l-aide/x", "/trouver-de-l-aide"));
+  EXPECT_FALSE(InSection("/aidez", "/trouver-de-l-aide"));
+  EXPECT_FALSE(InSection("/", "/trouver-de-l-aide"));
   EXPECT_TRUE(InSection("/", "/"));
-  EXPECT_FALSE(InSection("/aide", "/"));
+  EXPECT_FALSE(InSection("/trouver-de-l-aide", "/"));
 }
 
 }  // namespace
