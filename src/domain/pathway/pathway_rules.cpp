@@ -124,10 +124,12 @@ Status PathwayRules::Apply(const json::object& o, const std::string& where) {
     const auto& oo = v->as_object();
     for (Band b : {Band::kLow, Band::kWatch, Band::kPossible, Band::kProbable}) {
       const std::string key(ToString(b));
+      std::string bp = p;
+      bp += '.';
+      bp += key;
       const json::value* bv = oo.if_contains(key);
-      if (bv == nullptr || !bv->is_object()) return Bad(p + "." + key, "missing");
+      if (bv == nullptr || !bv->is_object()) return Bad(bp, "missing");
       const auto& bo = bv->as_object();
-      const std::string bp = p + "." + key;
       BandRule rule;
       auto level = Level(bo, "level", bp);
       if (!level.ok()) return level.status();

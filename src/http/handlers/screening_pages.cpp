@@ -433,8 +433,8 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
   }
   auto commune = CheckAbout(ctx, pc, a, about);
   if (!commune) {
-    return Render(ctx, req, pc, "screening_about", "scr_title", std::move(about),
-                  about.contains("has_errors") ? 400 : 200);
+    const int status = about.contains("has_errors") ? 400 : 200;
+    return Render(ctx, req, pc, "screening_about", "scr_title", std::move(about), status);
   }
   if (step != "questions") {
     return QuestionsPage(ctx, req, pc, a, *commune, app::NewId(*ctx.random), nullptr, false);

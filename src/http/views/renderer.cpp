@@ -73,7 +73,10 @@ Result<std::string> Inline(const std::string& name, const std::map<std::string, 
     partial.erase(0, partial.find_first_not_of(' '));
     partial.erase(partial.find_last_not_of(' ') + 1);
     if (src.count(partial) == 0) {
-      return Status::Internal("template " + name + ": unknown partial " + partial);
+      std::string msg = "template " + name;
+      msg += ": unknown partial ";
+      msg += partial;
+      return Status::Internal(msg);
     }
     auto inner = Inline(partial, src, depth + 1);
     if (!inner.ok()) return inner.status();
@@ -102,7 +105,12 @@ Result<std::string> Translate(const std::string& name, const std::string& text,
     if (end == std::string::npos) return Status::Internal("template " + name + ": unclosed tag");
     const std::string key = text.substr(open + 2, end - open - 2);
     auto it = texts.find(key);
-    if (it == texts.end()) return Status::Internal("template " + name + ": no text t." + key);
+    if (it == texts.end()) {
+      std::string msg = "template " + name;
+      msg += ": no text t.";
+      msg += key;
+      return Status::Internal(msg);
+    }
     out.append(text, pos, at - pos);
     out += triple ? it->second : EscapeHtml(it->second);
     pos = end + (triple ? 3 : 2);
@@ -149,7 +157,10 @@ Result<std::unique_ptr<Renderer>> Renderer::Load(const std::string& dir, const C
       if (!check.is_valid()) {
         return Status::Internal("template " + name + ": " + check.error_message());
       }
-      r->impl_->compiled[lang + "/" + name] = std::move(*done);
+      std::string key = lang;
+      key += '/';
+      key += name;
+      r->impl_->compiled[key] = std::move(*done);
     }
   }
   return r;
