@@ -118,7 +118,7 @@ void Stepper(const WebContext& ctx, const PageCtx& pc, json::object& v, int step
   v["step_title"] = ctx.catalogs->Get(pc.lang, kSteps[step - 1]);
   v["step_state"] = Fill(ctx.catalogs->Get(pc.lang, "scr_step_of"), {{"n", std::to_string(step)}});
   if (step < 3) {
-    v["next_step_label"] = pc.lang == "fr" ? "Étape suivante :" : "Next step:";
+    v["next_step_label"] = ctx.catalogs->Get(pc.lang, "scr_next_step");
     v["next_step_title"] = ctx.catalogs->Get(pc.lang, kSteps[step]);
   }
 }
