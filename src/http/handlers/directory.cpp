@@ -253,7 +253,7 @@ Response PageSearch(WebContext& ctx, Request& req) {
       }
       json::array items;
       for (const auto& it : r->items) {
-        json::object o = ResourceItemView(it, *lang, t);
+        json::object o = ResourceItemView(it, t);
         items.push_back(std::move(o));
       }
       v["has_items"] = !items.empty();

@@ -358,7 +358,7 @@ void NearbyHelp(const WebContext& ctx, const PageCtx& pc, json::object& v,
     }
     json::array items;
     if (!found.ok()) return items;
-    for (const auto& it : found->items) items.push_back(ResourceItemView(it, pc.lang, t));
+    for (const auto& it : found->items) items.push_back(ResourceItemView(it, t));
     return items;
   };
   json::array nearby = search(level, 5);
@@ -602,7 +602,7 @@ Response IntegrationPage(WebContext& ctx, const Request& req, const PageCtx& pc)
     host = "parcours-dpp.example";
   }
   const std::string base = "https://" + host + pc.prefix;
-  const std::string id = pc.lang == "fr" ? "IDENTIFIANT" : "IDENTIFIER";
+  const std::string id = ctx.catalogs->Get(pc.lang, "emb_identifier_placeholder");
   v["snippet"] = "<p><a href=\"" + base + "/depistage?source=" + id + "\">" +
                  ctx.catalogs->Get(pc.lang, "emb_link_text") + "</a></p>\n<iframe src=\"" + base +
                  "/integration/depistage?source=" + id + "\" title=\"" +

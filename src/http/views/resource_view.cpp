@@ -7,15 +7,11 @@
 
 namespace parcours::http {
 
-std::string FormatKm(double km, const std::string& lang) {
+std::string FormatKm(double km, const std::string& decimal_separator) {
   char buf[32];
   std::snprintf(buf, sizeof buf, km < 10 ? "%.1f" : "%.0f", km);
   std::string s = buf;
-  if (lang == "fr") {
-    for (char& c : s) {
-      if (c == '.') c = ',';
-    }
-  }
+  if (auto dot = s.find('.'); dot != std::string::npos) s.replace(dot, 1, decimal_separator);
   return s + "\u00a0km";
 }
 
@@ -29,7 +25,7 @@ std::string FormatPhone(const std::string& p) {
   return out;
 }
 
-boost::json::object ResourceItemView(const app::DirectoryItem& it, const std::string& lang,
+boost::json::object ResourceItemView(const app::DirectoryItem& it,
                                      const std::function<std::string(const std::string&)>& t) {
   const auto& x = it.record.resource;
   boost::json::object o;
@@ -43,7 +39,7 @@ boost::json::object ResourceItemView(const app::DirectoryItem& it, const std::st
   if (!x.organisation.empty()) o["organisation"] = x.organisation;
   if (!x.address.empty()) o["address"] = x.address;
   o["place"] = x.postcode + " " + it.commune_name;
-  if (it.distance_km) o["distance"] = FormatKm(*it.distance_km, lang);
+  if (it.distance_km) o["distance"] = FormatKm(*it.distance_km, t("decimal_separator"));
   if (!x.phone.empty()) {
     o["phone"] = FormatPhone(x.phone);
     o["phone_href"] = "tel:" + x.phone;

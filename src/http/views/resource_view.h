@@ -12,13 +12,13 @@ struct DirectoryItem;
 
 namespace parcours::http {
 
-// "2,4 km" in French, "2.4 km" otherwise (one decimal under 10 km).
-std::string FormatKm(double km, const std::string& lang);
+// "2,4 km" with decimal_separator "," (one decimal under 10 km).
+std::string FormatKm(double km, const std::string& decimal_separator);
 // "0612345678" → "06 12 34 56 78" (non-breaking spaces); others unchanged.
 std::string FormatPhone(const std::string& phone);
 
 // Fields of templates/partial_resource_item.mustache. t: catalog lookup.
-boost::json::object ResourceItemView(const app::DirectoryItem& item, const std::string& lang,
+boost::json::object ResourceItemView(const app::DirectoryItem& item,
                                      const std::function<std::string(const std::string&)>& t);
 
 }  // namespace parcours::http
