@@ -48,7 +48,10 @@ struct AlertRecord {
   std::string kind;  // "recontact", "item10"
   std::optional<std::string> screening_id;
   std::string territory_code;  // "" = outside territories queue
-  std::string urgency;         // domain::Urgency identifier
+  // Sub-territory routed to within the territory (most specific match of
+  // the parent's commune), if any.
+  std::optional<std::string> sub_territory_code;
+  std::string urgency;  // domain::Urgency identifier
   TimestampMs deadline_at = 0;
   std::string status;  // "new", ...
   bool crisis = false;

@@ -218,3 +218,36 @@ test('the database never holds the contact key; the key file sits beside it', as
   assert.match(key, /^[0-9a-f]{64}$/);
   assert.notEqual(fp.value, key);
 });
+
+test('a recontact alert is routed to the most specific sub-territory of the parent\'s commune', async () => {
+  const { demoDatabase, cli } = await import('../support/directory.mjs');
+  const demo = demoDatabase();
+  cli(demo.database, ['subterritory', 'set', 'hdf-59', 'territory=hauts-de-france', 'name=Nord', 'kind=department', 'members=59']);
+  cli(demo.database, ['subterritory', 'set', 'hdf-ptsm-lille', 'territory=hauts-de-france', 'name=PTSM Lille', 'kind=ptsm', 'members=59350']);
+  const s2 = await startServer({ database: demo.database });
+  try {
+    const post2 = async (url, body) => {
+      const res = await fetch(s2.base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { res, body: await res.json() };
+    };
+    const s = await post2('/api/v1/screenings', { ...valid(), postcode: '59000', commune_code: '59350' });
+    assert.equal(s.res.status, 201, JSON.stringify(s.body));
+    const r = await post2('/api/v1/recontact-requests', {
+      screening_id: s.body.id, name: 'Sam', email: 'sam@exemple.fr', may_leave_message: true,
+      caller_intro: 'service', consent: true,
+    });
+    assert.equal(r.res.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.territory, 'hauts-de-france');
+    assert.equal(r.body.sub_territory, 'hdf-ptsm-lille');
+    // A commune of the department outside the PTSM area: the department's sub-territory.
+    const roubaix = await post2('/api/v1/screenings', { ...valid(), postcode: '59100', commune_code: '59512' });
+    assert.equal(roubaix.res.status, 201, JSON.stringify(roubaix.body));
+    const r2 = await post2('/api/v1/recontact-requests', {
+      screening_id: roubaix.body.id, name: 'Sam', phone: '0612345678', may_leave_message: false,
+      caller_intro: 'neutral', consent: true,
+    });
+    assert.equal(r2.body.sub_territory, 'hdf-59');
+  } finally {
+    await s2.stop();
+  }
+});

@@ -612,3 +612,22 @@ TEST_F(StorageConformance, SettingsInsertReplaceAndRollBack) {
 
 }  // namespace
 }  // namespace parcours::storage
+
+namespace parcours::storage {
+namespace {
+
+TEST_F(StorageConformance, AlertKeepsItsSubTerritory) {
+  Migrate();
+  AlertRecord a = MakeAlert("a1", "hauts-de-france", 1754303600000);
+  a.sub_territory_code = "hdf-ptsm-lille";
+  AlertRecord b = MakeAlert("a2", "hauts-de-france", 1754303600001);
+  ASSERT_TRUE(Insert(a).ok());
+  ASSERT_TRUE(Insert(b).ok());
+  EXPECT_EQ(Alert("a1"), a);
+  auto got_b = Alert("a2");
+  ASSERT_TRUE(got_b.has_value());
+  EXPECT_FALSE(got_b->sub_territory_code.has_value());
+}
+
+}  // namespace
+}  // namespace parcours::storage

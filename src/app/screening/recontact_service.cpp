@@ -6,6 +6,7 @@
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "domain/pathway/opening_hours.h"
+#include "storage/directory_repository.h"
 #include "storage/storage.h"
 
 namespace parcours::app {
@@ -26,6 +27,24 @@ std::string Trimmed(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<std::string> MostSpecificSubTerritory(
+    const std::vector<storage::SubTerritoryRecord>& candidates, std::string_view territory_code) {
+  // A list of communes is narrower than a PTSM area, itself narrower than a
+  // department; ties go to the first code (candidates come ordered by code).
+  auto rank = [](const std::string& kind) {
+    if (kind == "communes") return 0;
+    if (kind == "ptsm") return 1;
+    return 2;
+  };
+  const storage::SubTerritoryRecord* best = nullptr;
+  for (const auto& c : candidates) {
+    if (c.territory_code != territory_code) continue;
+    if (best == nullptr || rank(c.kind) < rank(best->kind)) best = &c;
+  }
+  if (best == nullptr) return std::nullopt;
+  return best->code;
+}
 
 std::optional<std::string> NormalisePhone(std::string_view s) {
   std::string digits;
@@ -206,6 +225,11 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
     if (*prior) {
       existing = std::move(*prior);
       return Status::Ok();
+    }
+    if (screening->record.commune_code) {
+      auto subs = tx.directory().SubTerritoriesOfCommune(*screening->record.commune_code);
+      if (!subs.ok()) return subs.status();
+      a.sub_territory_code = MostSpecificSubTerritory(*subs, territory.code);
     }
     PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
     storage::AuditEntry e;

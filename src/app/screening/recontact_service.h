@@ -14,6 +14,10 @@
 #include "core/status.h"
 #include "storage/records.h"
 
+namespace parcours::storage {
+struct SubTerritoryRecord;
+}
+
 namespace parcours::app {
 
 class Sealer;
@@ -75,6 +79,12 @@ Result<ContactDetails> DecodeContact(std::string_view json);
 // with its +), or nullopt when it is not a phone number.
 std::optional<std::string> NormalisePhone(std::string_view s);
 bool IsEmail(std::string_view s);
+// The sub-territory an alert of `territory_code` is routed to, among those
+// containing the parent's commune: a list of communes before a PTSM area
+// before a department; nullopt when none.
+std::optional<std::string> MostSpecificSubTerritory(
+    const std::vector<storage::SubTerritoryRecord>& candidates, std::string_view territory_code);
+
 // "K7M2-9QXD": 8 symbols of Crockford base32 (40 bits), upper case.
 std::string NewReference(Random& random);
 bool IsReference(std::string_view s);

@@ -123,6 +123,11 @@ json::object ReceiptJson(const app::RecontactReceipt& r) {
   o["status"] = r.alert.status;
   o["urgency"] = r.alert.urgency;
   o["territory"] = r.alert.territory_code;
+  if (r.alert.sub_territory_code) {
+    o["sub_territory"] = *r.alert.sub_territory_code;
+  } else {
+    o["sub_territory"] = nullptr;
+  }
   o["created_at_ms"] = r.alert.created_at;
   o["deadline_at_ms"] = r.alert.deadline_at;
   o["already_requested"] = r.already_requested;

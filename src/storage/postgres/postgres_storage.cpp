@@ -38,7 +38,7 @@ using postgres_internal::Trimmed;
   "threshold_set_id, threshold_version, level"
 #define PARCOURS_ALERT_COLS                                                               \
   "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, " \
-  "status, crisis, contact_sealed, updated_at"
+  "status, crisis, contact_sealed, updated_at, sub_territory_code"
 
 constexpr StatementDef kInsertScreening{
     "parcours_insert_screening",
@@ -48,7 +48,7 @@ constexpr StatementDef kFindScreening{
     "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
 constexpr StatementDef kInsertAlert{"parcours_insert_alert",
                                     "INSERT INTO alerts (" PARCOURS_ALERT_COLS
-                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"};
+                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"};
 constexpr StatementDef kFindAlert{"parcours_find_alert",
                                   "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
@@ -119,6 +119,7 @@ Result<AlertRecord> ReadAlert(Rows& q, int row) {
   a.crisis = q.Bool(row, 9);
   a.contact_sealed = q.Bytes(row, 10);
   a.updated_at = q.Int(row, 11);
+  a.sub_territory_code = q.OptText(row, 12);
   if (q.corrupt()) return Status::Internal("corrupt row in alert " + a.id);
   return a;
 }
@@ -183,7 +184,8 @@ class PgTransaction : public Transaction {
         .Text(a.status)
         .Bool(a.crisis)
         .Bytes(a.contact_sealed)
-        .Int(a.updated_at);
+        .Int(a.updated_at)
+        .OptText(a.sub_territory_code);
     return Exec(kInsertAlert, p);
   }
 

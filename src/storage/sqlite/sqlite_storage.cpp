@@ -31,7 +31,7 @@ constexpr const char* kScreeningCols =
     "threshold_set_id, threshold_version, level";
 constexpr const char* kAlertCols =
     "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, "
-    "status, crisis, contact_sealed, updated_at";
+    "status, crisis, contact_sealed, updated_at, sub_territory_code";
 
 Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   ScreeningRecord s;
@@ -72,6 +72,7 @@ AlertRecord ReadAlert(const Stmt& q) {
   a.crisis = q.Int(9) != 0;
   a.contact_sealed = q.Blob(10);
   a.updated_at = q.Int(11);
+  a.sub_territory_code = q.OptText(12);
   return a;
 }
 
@@ -129,7 +130,7 @@ class SqliteTransaction : public Transaction {
 
   Status InsertAlert(const AlertRecord& a) override {
     static const std::string sql =
-        std::string("INSERT INTO alerts (") + kAlertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+        std::string("INSERT INTO alerts (") + kAlertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
     Stmt q(c_, sql.c_str());
     q.Bind(a.id)
         .Bind(a.reference)
@@ -142,7 +143,8 @@ class SqliteTransaction : public Transaction {
         .Bind(a.status)
         .Bind(a.crisis)
         .Bind(a.contact_sealed)
-        .Bind(a.updated_at);
+        .Bind(a.updated_at)
+        .Bind(a.sub_territory_code);
     return q.Run();
   }
 

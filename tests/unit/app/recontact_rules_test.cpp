@@ -6,6 +6,7 @@
 #include "app/geography.h"
 #include "app/screening/recontact_service.h"
 #include "domain/territory/territory.h"
+#include "storage/directory_repository.h"
 
 namespace parcours::app {
 namespace {
@@ -145,6 +146,29 @@ TEST(Geography, DepartmentOfPostcode) {
   EXPECT_EQ(DepartmentOfPostcode("20000"), "");
   EXPECT_EQ(DepartmentOfPostcode("01000"), "01");
   EXPECT_EQ(DepartmentOfPostcode("abc"), "");
+}
+
+}  // namespace
+}  // namespace parcours::app
+
+namespace parcours::app {
+namespace {
+
+TEST(Recontact, AlertsGoToTheMostSpecificSubTerritoryOfTheirTerritory) {
+  using storage::SubTerritoryRecord;
+  std::vector<SubTerritoryRecord> subs = {
+      {"hdf-59", "hauts-de-france", "Nord", "department", {"59"}},
+      {"hdf-lille-sud", "hauts-de-france", "Lille sud", "communes", {"59350"}},
+      {"hdf-ptsm-lille", "hauts-de-france", "PTSM Lille", "ptsm", {"59350", "59009"}},
+      {"nor-x", "normandie", "Elsewhere", "communes", {"59350"}},
+  };
+  EXPECT_EQ(MostSpecificSubTerritory(subs, "hauts-de-france"), "hdf-lille-sud");
+  subs.erase(subs.begin() + 1);
+  EXPECT_EQ(MostSpecificSubTerritory(subs, "hauts-de-france"), "hdf-ptsm-lille");
+  subs.erase(subs.begin() + 1);
+  EXPECT_EQ(MostSpecificSubTerritory(subs, "hauts-de-france"), "hdf-59");
+  EXPECT_EQ(MostSpecificSubTerritory(subs, "martinique"), std::nullopt);
+  EXPECT_EQ(MostSpecificSubTerritory({}, "hauts-de-france"), std::nullopt);
 }
 
 }  // namespace
