@@ -15,6 +15,17 @@ Response JsonResponse(int status, const boost::json::value& v) {
   return r;
 }
 
+void AddPage(Router& r, WebContext& ctx, const std::string& method, const std::string& path,
+             PageFn fn) {
+  auto handler = [&ctx, fn = std::move(fn)](Request& req) {
+    auto lang = ctx.PageLanguage(req);
+    if (!lang) return ctx.ErrorPage(req, 404);
+    return fn(req, *lang);
+  };
+  r.Add(method, path, handler);
+  r.Add(method, path == "/" ? "/{lang}" : "/{lang}" + path, handler);
+}
+
 std::optional<std::string> WebContext::PageLanguage(const Request& req) const {
   auto it = req.path_params.find("lang");
   if (it == req.path_params.end()) return std::string(Catalogs::kDefaultLanguage);
@@ -37,7 +48,6 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
                           const std::string& title_key, boost::json::value view, int status,
                           bool parent_page) const {
   // Catalog texts are compiled into the templates (Renderer::Load).
-  const boost::json::value catalog;
   if (!view.is_object()) view = boost::json::object();
   view.as_object()["prefix"] = Prefix(lang);
   view.as_object()["home_href"] = Prefix(lang).empty() ? "/" : Prefix(lang);
@@ -69,7 +79,7 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
     if (!req.query.empty()) href += "?" + req.query;
     layout.languages.push_back({code, catalogs->Get(code, "language_name"), href, code == lang});
   }
-  auto html = renderer->Render("layout", lang, layout.ToJson(catalog));
+  auto html = renderer->Render("layout", lang, layout.ToJson());
   Response r;
   r.status = status;
   if (!html.ok()) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,13 @@ struct WebContext {
 };
 
 Response JsonResponse(int status, const boost::json::value& v);
+
+// A page handler, given the language of its URL.
+using PageFn = std::function<Response(Request&, const std::string& lang)>;
+// Registers a page at `path` (French) and at "/{lang}" + path (other
+// languages; "/" becomes "/{lang}"); an unknown {lang} gets the 404 page.
+void AddPage(Router& r, WebContext& ctx, const std::string& method, const std::string& path,
+             PageFn fn);
 
 void RegisterSystemRoutes(Router& r, WebContext& ctx);         // healthz, metrics, static
 void RegisterPageRoutes(Router& r, WebContext& ctx);           // information pages

@@ -7,6 +7,8 @@
 // professionals' view, with unpublished rows, comes with accounts).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -31,19 +33,7 @@ bool IsPostcodeLike(const std::string& s) {
 
 // Percent-encodes a query value (RFC 3986 unreserved characters kept).
 std::string EncodeQueryValue(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
 bool Truthy(const std::string& v) { return v == "1" || v == "true" || v == "on" || v == "yes"; }
@@ -178,14 +168,12 @@ Response ApiSearch(WebContext& ctx, Request& req) {
   return JsonResponse(200, out);
 }
 
-Response PageSearch(WebContext& ctx, Request& req) {
-  auto lang = ctx.PageLanguage(req);
-  if (!lang) return ctx.ErrorPage(req, 404);
-  const auto& t = [&](const std::string& key) { return ctx.catalogs->Get(*lang, key); };
+Response PageSearch(WebContext& ctx, Request& req, const std::string& lang) {
+  const auto& t = [&](const std::string& key) { return ctx.catalogs->Get(lang, key); };
   auto form = ParseForm(req.query);
   FormData f = form.ok() ? *form : FormData();
   json::object v;
-  v["action"] = WebContext::Prefix(*lang) + "/" + kPagePath;
+  v["action"] = WebContext::Prefix(lang) + "/" + kPagePath;
   v["q"] = f.Value("q");
   const std::string level = f.Value("level");
   json::array levels;
@@ -233,7 +221,7 @@ Response PageSearch(WebContext& ctx, Request& req) {
         json::array choices;
         for (const auto& c : r->choices) {
           json::object o;
-          std::string href = WebContext::Prefix(*lang) + "/" + kPagePath +
+          std::string href = WebContext::Prefix(lang) + "/" + kPagePath +
                              "?q=" + EncodeQueryValue(f.Value("q")) + "&commune=" + c.insee_code;
           if (!level.empty()) href += "&level=" + level;
           if (Truthy(f.Value("fathers"))) href += "&fathers=1";
@@ -262,16 +250,15 @@ Response PageSearch(WebContext& ctx, Request& req) {
       v["items"] = std::move(items);
     }
   }
-  return ctx.Page(req, *lang, "directory_search", "dir_title", std::move(v), status);
+  return ctx.Page(req, lang, "directory_search", "dir_title", std::move(v), status);
 }
 
 }  // namespace
 
 void RegisterDirectoryRoutes(Router& r, WebContext& ctx) {
   r.Add("GET", "/api/v1/resources", [&ctx](Request& req) { return ApiSearch(ctx, req); });
-  auto page = [&ctx](Request& req) { return PageSearch(ctx, req); };
-  r.Add("GET", std::string("/") + kPagePath, page);
-  r.Add("GET", std::string("/{lang}/") + kPagePath, page);
+  AddPage(r, ctx, "GET", std::string("/") + kPagePath,
+          [&ctx](Request& req, const std::string& lang) { return PageSearch(ctx, req, lang); });
 }
 
 }  // namespace parcours::http

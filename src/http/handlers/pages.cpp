@@ -71,15 +71,11 @@ boost::json::object InfoView(const WebContext& ctx, const std::string& lang,
 
 void RegisterPageRoutes(Router& r, WebContext& ctx) {
   for (const StaticPage& p : kPages) {
-    auto handler = [&ctx, p](Request& req) {
-      auto lang = ctx.PageLanguage(req);
-      if (!lang) return ctx.ErrorPage(req, 404);
-      boost::json::object view = p.info ? InfoView(ctx, *lang, p.slug) : boost::json::object();
-      return ctx.Page(req, *lang, p.tmpl, p.title_key, std::move(view));
-    };
-    std::string slug = p.slug;
-    r.Add("GET", "/" + slug, handler);
-    r.Add("GET", "/{lang}" + (slug.empty() ? "" : "/" + slug), handler);
+    AddPage(
+        r, ctx, "GET", "/" + std::string(p.slug), [&ctx, p](Request& req, const std::string& lang) {
+          boost::json::object view = p.info ? InfoView(ctx, lang, p.slug) : boost::json::object();
+          return ctx.Page(req, lang, p.tmpl, p.title_key, std::move(view));
+        });
   }
 }
 

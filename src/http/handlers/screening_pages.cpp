@@ -81,10 +81,8 @@ struct PageCtx {
   bool embedded = false;
 };
 
-std::optional<PageCtx> Begin(const WebContext& ctx, const Request& req) {
-  auto lang = ctx.PageLanguage(req);
-  if (!lang) return std::nullopt;
-  return PageCtx{*lang, WebContext::Prefix(*lang), false};
+PageCtx Begin(const std::string& lang, bool embedded = false) {
+  return PageCtx{lang, WebContext::Prefix(lang), embedded};
 }
 
 // Pages shown inside a partner's frame may be framed by the registered
@@ -623,54 +621,36 @@ Response IntegrationPage(WebContext& ctx, const Request& req, const PageCtx& pc)
 }  // namespace
 
 void RegisterScreeningPageRoutes(Router& r, WebContext& ctx) {
-  auto with_lang = [&r](const std::string& method, const std::string& path, auto fn) {
-    r.Add(method, path, fn);
-    r.Add(method, "/{lang}" + path, fn);
-  };
   // The entry page, plain or framed by a partner.
   auto entry = [&ctx](bool embedded) {
-    return [&ctx, embedded](Request& req) {
-      auto pc = Begin(ctx, req);
-      if (!pc) return ctx.ErrorPage(req, 404);
-      pc->embedded = embedded;
+    return [&ctx, embedded](Request& req, const std::string& lang) {
+      const PageCtx pc = Begin(lang, embedded);
       auto q = ParseForm(req.query);
       About a;
       if (q.ok()) a.source = q->Value("source");
-      return Render(ctx, req, *pc, "screening_about", "scr_title", AboutView(ctx, *pc, a));
+      return Render(ctx, req, pc, "screening_about", "scr_title", AboutView(ctx, pc, a));
     };
   };
-  with_lang("GET", "/depistage", entry(false));
-  with_lang("GET", "/integration/depistage", entry(true));
-  with_lang("POST", "/depistage", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    return ScreeningPost(ctx, req, *pc);
+  AddPage(r, ctx, "GET", "/depistage", entry(false));
+  AddPage(r, ctx, "GET", "/integration/depistage", entry(true));
+  AddPage(r, ctx, "POST", "/depistage", [&ctx](Request& req, const std::string& lang) {
+    return ScreeningPost(ctx, req, Begin(lang));
   });
-  with_lang("POST", "/rappel", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    return RecontactPost(ctx, req, *pc);
+  AddPage(r, ctx, "POST", "/rappel", [&ctx](Request& req, const std::string& lang) {
+    return RecontactPost(ctx, req, Begin(lang));
   });
-  with_lang("GET", "/demande", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
+  AddPage(r, ctx, "GET", "/demande", [&ctx](Request& req, const std::string& lang) {
     auto q = ParseForm(req.query);
-    return StatusPage(ctx, req, *pc, q.ok() ? q->Value("reference") : "");
+    return StatusPage(ctx, req, Begin(lang), q.ok() ? q->Value("reference") : "");
   });
-  with_lang("GET", "/demande/{reference}", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    return StatusPage(ctx, req, *pc, req.path_params["reference"]);
+  AddPage(r, ctx, "GET", "/demande/{reference}", [&ctx](Request& req, const std::string& lang) {
+    return StatusPage(ctx, req, Begin(lang), req.path_params["reference"]);
   });
-  with_lang("GET", "/rappel.ics", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    return Reminder(ctx, *pc, req);
+  AddPage(r, ctx, "GET", "/rappel.ics", [&ctx](Request& req, const std::string& lang) {
+    return Reminder(ctx, Begin(lang), req);
   });
-  with_lang("GET", "/integration", [&ctx](Request& req) {
-    auto pc = Begin(ctx, req);
-    if (!pc) return ctx.ErrorPage(req, 404);
-    return IntegrationPage(ctx, req, *pc);
+  AddPage(r, ctx, "GET", "/integration", [&ctx](Request& req, const std::string& lang) {
+    return IntegrationPage(ctx, req, Begin(lang));
   });
 }
 

@@ -9,7 +9,7 @@ bool InSection(const std::string& path, const std::string& section) {
   return path == section || (path.starts_with(section) && path[section.size()] == '/');
 }
 
-boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
+boost::json::value LayoutView::ToJson() const {
   boost::json::object o;
   o["lang"] = lang;
   o["title"] = title;
@@ -34,7 +34,6 @@ boost::json::value LayoutView::ToJson(const boost::json::value& catalog) const {
   o["nav"] = std::move(nav_links);
   o["parent_page"] = parent_page;
   o["content"] = content_html;
-  (void)catalog;  // texts are compiled into the templates
   return o;
 }
 

@@ -44,7 +44,7 @@ struct LayoutView {
   bool parent_page = true;   // shows the quick-exit link
   std::string content_html;  // the rendered page body
 
-  boost::json::value ToJson(const boost::json::value& catalog) const;
+  boost::json::value ToJson() const;
 };
 
 // Paths of the navigation entries, in order, with their catalog keys.
