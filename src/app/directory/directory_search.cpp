@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "app/geography.h"
 #include "domain/directory/commune_code.h"
 #include "domain/geo/spatial_index.h"
 #include "domain/text/fold.h"
@@ -67,11 +68,6 @@ struct Family {
   }
 };
 
-bool IsPostcode(std::string_view s) {
-  return s.size() == 5 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 void EraseId(std::vector<std::int64_t>* v, std::int64_t id) {
   auto it = std::find(v->begin(), v->end(), id);
   if (it != v->end()) {
@@ -112,6 +108,16 @@ struct DirectorySearch::Impl {
   std::unordered_map<std::string, std::vector<std::int64_t>> by_department;
   Family published;
   Family unpublished;
+
+  // The commune a query is about, first, then the other communes its input
+  // could mean (the other communes of a postcode, or of the same name);
+  // empty for a position alone. Caller holds mu (shared).
+  Result<std::vector<const CommuneMem*>> ResolveCommunes(const DirectoryQuery& q) const;
+  // The nearest resources from q.position, else from the commune's
+  // centroid, else those of the same commune then department. Caller holds
+  // mu (shared).
+  std::vector<DirectoryHit> NearestLocked(const DirectoryQuery& q, const CommuneMem* commune,
+                                          DirectoryOrigin* origin) const;
 
   const CommuneMem* FindCommune(std::string_view code) const {
     auto it = commune_index.find(std::string(code));
@@ -291,21 +297,35 @@ Status DirectorySearch::RefreshLocked() {
   return Status::Ok();
 }
 
-Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery& q,
-                                                           DirectoryOrigin* origin) {
-  const Impl& m = *impl_;
+namespace {
+
+Status CheckQuery(const DirectoryQuery& q) {
   if (q.limit < 1 || q.limit > 100) {
     return Status::InvalidArgument("limit", "limit must be from 1 to 100");
   }
   if (q.position && !domain::IsValid(*q.position)) {
     return Status::InvalidArgument("position", "latitude/longitude out of range");
   }
-  std::shared_lock lock(m.mu);
-  // Resolve the commune.
-  const CommuneMem* commune = nullptr;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<const CommuneMem*>> DirectorySearch::Impl::ResolveCommunes(
+    const DirectoryQuery& q) const {
+  const Impl& m = *this;
+  std::vector<const CommuneMem*> out;
   if (!q.commune_code.empty()) {
-    commune = m.FindCommune(domain::NormaliseCommuneCode(q.commune_code));
-    if (!commune) return Status::InvalidArgument("commune_code", "unknown commune code");
+    const CommuneMem* c = m.FindCommune(domain::NormaliseCommuneCode(q.commune_code));
+    if (!c) return Status::InvalidArgument("commune_code", "unknown commune code");
+    out.push_back(c);
+    for (const auto& pc : {q.postcode, q.place}) {
+      if (auto it = m.by_postcode.find(pc); it != m.by_postcode.end()) {
+        for (std::size_t i : it->second) {
+          if (&m.communes[i] != c) out.push_back(&m.communes[i]);
+        }
+      }
+    }
   } else if (!q.postcode.empty() || IsPostcode(q.place)) {
     const std::string& pc = q.postcode.empty() ? q.place : q.postcode;
     if (!IsPostcode(pc)) return Status::InvalidArgument("postcode", "a postcode has 5 digits");
@@ -314,15 +334,20 @@ Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery&
       return Status::InvalidArgument(q.postcode.empty() ? "place" : "postcode",
                                      "no commune has this postcode");
     }
-    commune = &m.communes[it->second.front()];
+    for (std::size_t i : it->second) out.push_back(&m.communes[i]);
   } else if (!q.place.empty()) {
-    auto found = m.ByName(domain::FoldPlaceName(q.place));
-    if (found.empty()) return Status::InvalidArgument("place", "no commune of that name");
-    commune = found.front();
+    out = m.ByName(domain::FoldPlaceName(q.place));
+    if (out.empty()) return Status::InvalidArgument("place", "no commune of that name");
   } else if (!q.position) {
     return Status::InvalidArgument("place", "give a postcode, a commune or a position");
   }
+  return out;
+}
 
+std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQuery& q,
+                                                               const CommuneMem* commune,
+                                                               DirectoryOrigin* origin) const {
+  const Impl& m = *this;
   std::optional<LatLon> from = q.position;
   *origin = DirectoryOrigin::kPosition;
   if (!from && commune && commune->record.centroid) {
@@ -411,6 +436,16 @@ Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery&
   return hits;
 }
 
+Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery& q,
+                                                           DirectoryOrigin* origin) {
+  PARCOURS_RETURN_IF_ERROR(CheckQuery(q));
+  const Impl& m = *impl_;
+  std::shared_lock lock(m.mu);
+  auto communes = m.ResolveCommunes(q);
+  if (!communes.ok()) return communes.status();
+  return m.NearestLocked(q, communes->empty() ? nullptr : communes->front(), origin);
+}
+
 Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
   Impl& m = *impl_;
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -423,41 +458,23 @@ Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
     std::unique_lock refresh(m.refresh_mu, std::try_to_lock);
     if (refresh.owns_lock()) (void)RefreshLocked();
   }
+  PARCOURS_RETURN_IF_ERROR(CheckQuery(q));
   DirectoryResult result;
-  auto hits = Nearest(q, &result.origin);
-  if (!hits.ok()) return hits.status();
+  std::vector<DirectoryHit> hits;
   {
-    // The commune and the other communes the input could mean.
     std::shared_lock lock(m.mu);
-    std::vector<const CommuneMem*> candidates;
-    if (!q.commune_code.empty()) {
-      if (const CommuneMem* c = m.FindCommune(domain::NormaliseCommuneCode(q.commune_code))) {
-        candidates.push_back(c);
-        for (const auto& pc : {q.postcode, q.place}) {
-          if (auto it = m.by_postcode.find(pc); it != m.by_postcode.end()) {
-            for (std::size_t i : it->second) {
-              if (&m.communes[i] != c) candidates.push_back(&m.communes[i]);
-            }
-          }
-        }
-      }
-    } else if (!q.postcode.empty() || IsPostcode(q.place)) {
-      auto it = m.by_postcode.find(q.postcode.empty() ? q.place : q.postcode);
-      if (it != m.by_postcode.end()) {
-        for (std::size_t i : it->second) candidates.push_back(&m.communes[i]);
-      }
-    } else if (!q.place.empty()) {
-      candidates = m.ByName(domain::FoldPlaceName(q.place));
-    }
-    if (!candidates.empty()) result.commune = candidates.front()->record;
-    for (const CommuneMem* c : candidates) {
+    auto communes = m.ResolveCommunes(q);
+    if (!communes.ok()) return communes.status();
+    hits = m.NearestLocked(q, communes->empty() ? nullptr : communes->front(), &result.origin);
+    if (!communes->empty()) result.commune = communes->front()->record;
+    for (const CommuneMem* c : *communes) {
       if (result.choices.size() == kMaxChoices) break;
       result.choices.push_back(c->record);
     }
   }
   std::vector<std::int64_t> ids;
-  ids.reserve(hits->size());
-  for (const auto& h : *hits) ids.push_back(h.id);
+  ids.reserve(hits.size());
+  for (const auto& h : hits) ids.push_back(h.id);
   std::vector<storage::ResourceRecord> rows;
   Status st = m.storage->Read([&](storage::Transaction& tx) -> Status {
     auto r = tx.directory().FindResources(ids);
@@ -467,7 +484,7 @@ Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
   });
   if (!st.ok()) return st;
   std::shared_lock lock(m.mu);
-  for (const auto& h : *hits) {
+  for (const auto& h : hits) {
     for (auto& row : rows) {
       if (row.id != h.id) continue;
       DirectoryItem item;
