@@ -104,54 +104,6 @@ LineOutcome CommuneParser::ParseLine(std::string_view line, std::int64_t line_nu
   return LineOutcome::kRecord;
 }
 
-CommuneReader::CommuneReader(CommuneFn on_commune, ErrorFn on_error)
-    : on_commune_(std::move(on_commune)), on_error_(std::move(on_error)) {}
-
-Status CommuneReader::status() const {
-  if (!header_done_) return Status::InvalidArgument("header", "commune list has no header line");
-  return status_;
-}
-
-void CommuneReader::Error(std::int64_t line_number, std::string reason) {
-  ++counts_.errors;
-  if (on_error_) on_error_(LineError{line_number, std::move(reason)});
-}
-
-void CommuneReader::OnLine(std::string_view line, std::int64_t line_number) {
-  ++counts_.lines;
-  if (!header_done_) {
-    if (TrimAscii(line).empty()) return;
-    header_done_ = true;
-    Result<CommuneParser> parser = CommuneParser::Create(line);
-    if (!parser.ok()) {
-      status_ = parser.status();
-      return;
-    }
-    parser_.emplace(std::move(parser).value());
-    return;
-  }
-  if (!parser_) return;
-  switch (parser_->ParseLine(line, line_number, &commune_, &error_)) {
-    case LineOutcome::kRecord:
-      ++counts_.records;
-      if (on_commune_) on_commune_(commune_);
-      break;
-    case LineOutcome::kSkipped: ++counts_.skipped; break;
-    case LineOutcome::kError: Error(error_.line_number, std::move(error_.reason)); break;
-  }
-}
-
-void CommuneReader::OnOverlongLine(std::int64_t line_number) {
-  ++counts_.lines;
-  if (!header_done_) {
-    header_done_ = true;
-    status_ = Status::InvalidArgument("header", "communes header line is too long");
-    return;
-  }
-  if (!parser_) return;
-  Error(line_number, "line too long");
-}
-
 Status ReadCommunes(std::string_view bytes, CommuneReader::CommuneFn on_commune,
                     CommuneReader::ErrorFn on_error, ImportCounts* counts) {
   CommuneReader reader(std::move(on_commune), std::move(on_error));

@@ -24,6 +24,7 @@
 
 #include "core/status.h"
 #include "domain/directory/import_report.h"
+#include "domain/directory/record_reader.h"
 #include "domain/geo/lat_lon.h"
 #include "domain/text/field_splitter.h"
 #include "domain/text/line_stream.h"
@@ -70,33 +71,12 @@ class CommuneParser {
   QuotedFieldSplitter splitter_;
 };
 
-// A LineSink reading a whole commune list: header, then each commune and
-// each error to the callbacks.
-class CommuneReader final : public LineSink {
+// Reads a whole commune list (header line, then records): see RecordReader.
+class CommuneReader final : public RecordReader<CommuneParser, Commune> {
  public:
-  using CommuneFn = std::function<void(const Commune&)>;
-  using ErrorFn = std::function<void(const LineError&)>;
-
-  CommuneReader(CommuneFn on_commune, ErrorFn on_error);
-
-  void OnLine(std::string_view line, std::int64_t line_number) override;
-  void OnOverlongLine(std::int64_t line_number) override;
-
-  // Not OK when there was no header (yet) or it lacked a column.
-  Status status() const;
-  const ImportCounts& counts() const { return counts_; }
-
- private:
-  void Error(std::int64_t line_number, std::string reason);
-
-  CommuneFn on_commune_;
-  ErrorFn on_error_;
-  std::optional<CommuneParser> parser_;
-  bool header_done_ = false;
-  Status status_;
-  ImportCounts counts_;
-  Commune commune_;
-  LineError error_;
+  using CommuneFn = RecordFn;
+  CommuneReader(CommuneFn on_record, ErrorFn on_error)
+      : RecordReader(std::move(on_record), std::move(on_error), "commune list", "communes") {}
 };
 
 // Reads a commune list held in memory.

@@ -178,54 +178,6 @@ LineOutcome RppsParser::ParseLine(std::string_view line, std::int64_t line_numbe
   return LineOutcome::kRecord;
 }
 
-RppsReader::RppsReader(ActivityFn on_activity, ErrorFn on_error)
-    : on_activity_(std::move(on_activity)), on_error_(std::move(on_error)) {}
-
-Status RppsReader::status() const {
-  if (!header_done_) return Status::InvalidArgument("header", "RPPS extract has no header line");
-  return status_;
-}
-
-void RppsReader::Error(std::int64_t line_number, std::string reason) {
-  ++counts_.errors;
-  if (on_error_) on_error_(LineError{line_number, std::move(reason)});
-}
-
-void RppsReader::OnLine(std::string_view line, std::int64_t line_number) {
-  ++counts_.lines;
-  if (!header_done_) {
-    if (TrimAscii(line).empty()) return;
-    header_done_ = true;
-    Result<RppsParser> parser = RppsParser::Create(line);
-    if (!parser.ok()) {
-      status_ = parser.status();
-      return;
-    }
-    parser_.emplace(std::move(parser).value());
-    return;
-  }
-  if (!parser_) return;  // bad header: nothing can be read
-  switch (parser_->ParseLine(line, line_number, &activity_, &error_)) {
-    case LineOutcome::kRecord:
-      ++counts_.records;
-      if (on_activity_) on_activity_(activity_);
-      break;
-    case LineOutcome::kSkipped: ++counts_.skipped; break;
-    case LineOutcome::kError: Error(error_.line_number, std::move(error_.reason)); break;
-  }
-}
-
-void RppsReader::OnOverlongLine(std::int64_t line_number) {
-  ++counts_.lines;
-  if (!header_done_) {
-    header_done_ = true;
-    status_ = Status::InvalidArgument("header", "RPPS header line is too long");
-    return;
-  }
-  if (!parser_) return;
-  Error(line_number, "line too long");
-}
-
 Status ReadRppsExtract(std::string_view bytes, RppsReader::ActivityFn on_activity,
                        RppsReader::ErrorFn on_error, ImportCounts* counts) {
   RppsReader reader(std::move(on_activity), std::move(on_error));

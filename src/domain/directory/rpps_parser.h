@@ -46,6 +46,7 @@
 
 #include "core/status.h"
 #include "domain/directory/import_report.h"
+#include "domain/directory/record_reader.h"
 #include "domain/directory/resource_kind.h"
 #include "domain/text/line_stream.h"
 
@@ -146,36 +147,12 @@ class RppsParser {
   std::vector<std::string_view> fields_;
 };
 
-// A LineSink reading a whole extract: the first non-blank line is the
-// header, then each activity and each error goes to the callbacks. Counts
-// and a fatal header Status are available at the end.
-class RppsReader final : public LineSink {
+// Reads a whole RPPS extract (header line, then records): see RecordReader.
+class RppsReader final : public RecordReader<RppsParser, RppsActivity> {
  public:
-  using ActivityFn = std::function<void(const RppsActivity&)>;
-  using ErrorFn = std::function<void(const LineError&)>;
-
-  // Either callback may be empty.
-  RppsReader(ActivityFn on_activity, ErrorFn on_error);
-
-  void OnLine(std::string_view line, std::int64_t line_number) override;
-  void OnOverlongLine(std::int64_t line_number) override;
-
-  // Not OK when there was no header (yet) or it lacked a required column
-  // (then no row was read).
-  Status status() const;
-  const ImportCounts& counts() const { return counts_; }
-
- private:
-  void Error(std::int64_t line_number, std::string reason);
-
-  ActivityFn on_activity_;
-  ErrorFn on_error_;
-  std::optional<RppsParser> parser_;
-  bool header_done_ = false;
-  Status status_;
-  ImportCounts counts_;
-  RppsActivity activity_;
-  LineError error_;
+  using ActivityFn = RecordFn;
+  RppsReader(ActivityFn on_record, ErrorFn on_error)
+      : RecordReader(std::move(on_record), std::move(on_error), "RPPS extract", "RPPS") {}
 };
 
 // Reads an extract held in memory (encoding detected, lines decoded): for
