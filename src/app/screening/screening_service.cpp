@@ -30,6 +30,7 @@ ScreeningOutcome ScreeningService::Outcome(storage::ScreeningRecord record) cons
   in.score = record.score;
   in.item10_positive = record.item10_positive;
   out.orientation = out.territory->rules.Assess(in);
+  out.assessment = in;
   // The band stored is the one given by the thresholds in force then.
   if (auto b = domain::ParseBand(record.band)) out.orientation.band = *b;
   out.record = std::move(record);
@@ -110,6 +111,7 @@ Result<ScreeningOutcome> ScreeningService::Submit(const ScreeningInput& in) {
   if (!st.ok()) return st;
   ScreeningOutcome out;
   out.record = std::move(r);
+  out.assessment = assess;
   out.orientation = orientation;
   out.territory = &territory;
   return out;

@@ -39,6 +39,7 @@ struct ScreeningInput {
 
 struct ScreeningOutcome {
   storage::ScreeningRecord record;
+  domain::AssessmentInput assessment;  // what the orientation was computed from
   domain::Orientation orientation;
   const domain::Territory* territory = nullptr;  // never null
 };

@@ -401,12 +401,7 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
   if (out.record.commune_code) help += "&commune=" + *out.record.commune_code;
   v["help_href"] = help;
   NearbyHelp(ctx, pc, v, out.record, help_level, o.crisis);
-  domain::AssessmentInput in;
-  in.respondent =
-      domain::ParseRespondent(out.record.respondent).value_or(domain::Respondent::kMother);
-  in.period = domain::ParsePeriod(out.record.period).value_or(domain::Period::kPostnatal);
-  in.child_age_weeks = out.record.child_age_weeks;
-  const int days = out.territory->rules.ReminderDays(in, o);
+  const int days = out.territory->rules.ReminderDays(out.assessment, o);
   v["reminder_href"] = pc.prefix + "/rappel.ics?jours=" + std::to_string(days);
   v["reminder_text"] =
       Fill(ctx.catalogs->Get(pc.lang, "res_reminder_link"), {{"n", std::to_string(days)}});
