@@ -10,7 +10,7 @@ run_pkgs=(build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libkainjow-mustache-dev
   libsqlite3-dev libpq-dev libsodium-dev libicu-dev libproj-dev proj-data
   libcurl4-openssl-dev libssl-dev zlib1g-dev nodejs npm)
-test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
+test_pkgs=(ccache libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
   chromium clang libclang-rt-14-dev clang-format clang-tidy wrk nginx-light
   postgresql-15-postgis-3 sqlite3 curl procps time)
 
