@@ -5,6 +5,7 @@
 // Thread-safe: holds only borrowed, thread-safe collaborators.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@ namespace parcours::app {
 
 class Clock;
 class Random;
+class RecontactGate;
 
 struct ScreeningInput {
   std::optional<std::string> id;  // pages give one (a resubmitted form is idempotent)
@@ -42,12 +44,15 @@ struct ScreeningOutcome {
   domain::AssessmentInput assessment;  // what the orientation was computed from
   domain::Orientation orientation;
   const domain::Territory* territory = nullptr;  // never null
+  // Recontact terms in force for the territory (RecontactGate); null when
+  // no team answers there.
+  std::shared_ptr<const domain::RecontactConfig> recontact;
 };
 
 class ScreeningService {
  public:
   ScreeningService(const PathwayConfig& config, storage::Storage& storage, Clock& clock,
-                   Random& random, const CommuneLookup& communes);
+                   Random& random, const CommuneLookup& communes, const RecontactGate& gate);
 
   // Validates every field in API order (instrument, language, respondent,
   // period, child_age_weeks, postcode, commune_code, answers); the first
@@ -70,6 +75,7 @@ class ScreeningService {
   Clock& clock_;
   Random& random_;
   const CommuneLookup& communes_;
+  const RecontactGate& gate_;
 };
 
 // Largest child age accepted, in weeks (the pathway covers pregnancy and the

@@ -209,4 +209,12 @@ LocalTime ToLocal(std::string_view time_zone, TimestampMs at) {
   return t;
 }
 
+TimestampMs FromLocal(std::string_view time_zone, const LocalTime& t) {
+  auto cal = CalendarFor(time_zone);
+  cal->clear();
+  cal->set(t.year, t.month - 1, t.day, t.hour, t.minute, 0);
+  UErrorCode err = U_ZERO_ERROR;
+  return static_cast<TimestampMs>(cal->getTime(err));
+}
+
 }  // namespace parcours::domain

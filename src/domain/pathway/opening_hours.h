@@ -54,5 +54,8 @@ struct LocalTime {
   int weekday = 0;  // 1 = Monday … 7 = Sunday
 };
 LocalTime ToLocal(std::string_view time_zone, TimestampMs at);
+// The instant of a local wall-clock time (year, month, day, hour, minute;
+// weekday ignored). A time skipped by a DST change counts as after it.
+TimestampMs FromLocal(std::string_view time_zone, const LocalTime& t);
 
 }  // namespace parcours::domain

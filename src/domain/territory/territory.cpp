@@ -153,12 +153,16 @@ const std::string& Territory::Name(const std::string& lang) const {
   return it != names.end() ? it->second : names.at("fr");
 }
 
-const std::string& Territory::Team(const std::string& lang) const {
+const std::string& TeamName(const RecontactConfig& c, const std::string& lang) {
   static const std::string kNone;
-  auto it = recontact.team.find(lang);
-  if (it != recontact.team.end()) return it->second;
-  it = recontact.team.find("fr");
-  return it != recontact.team.end() ? it->second : kNone;
+  auto it = c.team.find(lang);
+  if (it != c.team.end()) return it->second;
+  it = c.team.find("fr");
+  return it != c.team.end() ? it->second : kNone;
+}
+
+const std::string& Territory::Team(const std::string& lang) const {
+  return TeamName(recontact, lang);
 }
 
 Result<TerritoryCatalog> TerritoryCatalog::Load(const std::map<std::string, std::string>& files,

@@ -41,6 +41,9 @@ struct RecontactConfig {
   ClosedDays closed_days;
 };
 
+// Who calls back, in `lang` (French fallback; "" when nobody).
+const std::string& TeamName(const RecontactConfig& c, const std::string& lang);
+
 // Parses a `recontact` block ({"open", "team", "hours", "closed_days"}) on
 // top of `closed_days` (the territory's holidays). field: the JSON path
 // under "recontact" ("recontact.hours[0]"); message without the file name.

@@ -11,6 +11,7 @@
 #include "http/form.h"
 #include "http/handlers/context.h"
 #include "http/json_body.h"
+#include "http/views/crisis_help_view.h"
 
 namespace parcours::http {
 namespace {
@@ -105,7 +106,7 @@ json::object ScreeningJson(const app::ScreeningOutcome& out) {
   o["follow_up_level"] = std::string(domain::ToString(out.orientation.follow_up_level));
   o["respondent"] = out.record.respondent;
   o["territory"] = out.record.territory_code.value_or("");
-  o["recontact_offered"] = app::RecontactService::Offered(*out.territory);
+  o["recontact_offered"] = app::RecontactService::Offered(out);
   json::object ts;
   ts["id"] = out.record.threshold_set_id;
   ts["version"] = out.record.threshold_version;
@@ -222,7 +223,9 @@ void RegisterScreeningApiRoutes(Router& r, WebContext& ctx) {
     if (!in.ok()) return JsonError(in.status());
     auto out = ctx.screenings->Submit(*in);
     if (!out.ok()) return JsonError(out.status());
-    return JsonResponse(201, ScreeningJson(*out));
+    json::object o = ScreeningJson(*out);
+    AddCrisisHelp(*ctx.catalogs, ctx.directory.get(), *out, o);  // first thing a partner shows
+    return JsonResponse(201, o);
   });
 
   r.Add("POST", "/api/v1/recontact-requests", [&ctx](Request& req) {

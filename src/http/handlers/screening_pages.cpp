@@ -54,9 +54,10 @@ std::string FormatLocal(const WebContext& ctx, const std::string& lang, const st
                {"minute", TwoDigits(t.minute)}});
 }
 
-std::string Hours(const WebContext& ctx, const std::string& lang, const domain::Territory& t) {
+std::string Hours(const WebContext& ctx, const std::string& lang,
+                  const domain::RecontactConfig& terms) {
   std::string out;
-  for (const auto& slot : t.recontact.hours) {
+  for (const auto& slot : terms.hours) {
     std::string days;
     for (std::size_t i = 0; i < slot.days.size(); ++i) {
       // Consecutive days read "lundi–vendredi".
@@ -301,15 +302,15 @@ std::string LevelKey(domain::CareLevel l) {
 
 void RecontactBlock(const WebContext& ctx, const PageCtx& pc, json::object& v,
                     const app::ScreeningOutcome& out, const FormData* typed) {
-  const domain::Territory& t = *out.territory;
-  if (!app::RecontactService::Offered(t)) return;
+  if (!app::RecontactService::Offered(out)) return;
+  const domain::RecontactConfig& terms = *out.recontact;
   v["recontact"] = true;
   const std::string when = ctx.catalogs->Get(
       pc.lang, "rec_when_" + std::string(domain::ToString(out.orientation.urgency)));
-  v["recontact_intro"] =
-      Fill(ctx.catalogs->Get(pc.lang, "rec_intro"), {{"team", t.Team(pc.lang)}, {"when", when}});
+  v["recontact_intro"] = Fill(ctx.catalogs->Get(pc.lang, "rec_intro"),
+                              {{"team", domain::TeamName(terms, pc.lang)}, {"when", when}});
   v["recontact_hours"] =
-      Fill(ctx.catalogs->Get(pc.lang, "rec_hours"), {{"hours", Hours(ctx, pc.lang, t)}});
+      Fill(ctx.catalogs->Get(pc.lang, "rec_hours"), {{"hours", Hours(ctx, pc.lang, terms)}});
   v["rc_action"] = pc.prefix + "/rappel";
   v["rc_screening_id"] = out.record.id;
   const auto value = [&](const char* k) { return typed != nullptr ? typed->Value(k) : ""; };
@@ -518,8 +519,11 @@ Response RecontactPost(WebContext& ctx, const Request& req, PageCtx pc) {
   json::object v;
   v["already"] = receipt->already_requested;
   const std::string when = ctx.catalogs->Get(pc.lang, "rec_when_" + a.urgency);
-  v["done_text"] = Fill(ctx.catalogs->Get(pc.lang, "rec_done_text"),
-                        {{"team", t.Team(pc.lang)}, {"when", when}});
+  v["done_text"] =
+      Fill(ctx.catalogs->Get(pc.lang, "rec_done_text"),
+           {{"team", receipt->recontact != nullptr ? domain::TeamName(*receipt->recontact, pc.lang)
+                                                   : t.Team(pc.lang)},
+            {"when", when}});
   v["deadline_text"] = Fill(ctx.catalogs->Get(pc.lang, "rec_done_deadline"),
                             {{"date", FormatLocal(ctx, pc.lang, t.time_zone, a.deadline_at)}});
   v["reference_text"] =
