@@ -128,6 +128,11 @@ test('crisis_help is present exactly when item 10 > 0, in the requested language
     assert.equal(body.score, total);
     assert.equal(body.crisis, item10 > 0);
     assert.equal('crisis_help' in body, item10 > 0, `score ${total}, item 10 = ${item10}`);
+    if (item10 > 0) {
+      // Whatever the band: a professional assessment within 24 hours at most.
+      assert.ok(body.within_hours <= 24, `score ${total}: within_hours ${body.within_hours}`);
+      assert.equal(body.within_days, undefined, `score ${total}`);
+    }
   }
   const fr = (await postJson(plain, '/api/v1/screenings', screening({ commune_code: undefined, answers: answersFor(1, 1) }))).body.crisis_help;
   assert.equal(fr.language, 'fr');
