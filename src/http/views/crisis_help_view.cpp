@@ -37,7 +37,7 @@ json::array NearestEmergency(app::DirectorySearch* directory, const app::Screeni
   q.postcode = *r.postcode;
   q.commune_code = r.commune_code.value_or("");
   q.level = domain::CareLevel::kEmergency;
-  q.fathers = r.respondent != "mother";
+  q.fathers = r.respondent != domain::Respondent::kMother;
   q.limit = kCrisisNearestServices;
   auto found = directory->Search(q);
   if (q.fathers && (!found.ok() || found->items.empty())) {
