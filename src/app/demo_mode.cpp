@@ -27,19 +27,20 @@ Result<std::map<std::string, domain::RecontactConfig>> ParseOpened(const Pathway
   for (const auto& [code, block] : v->as_object()) {
     const std::string c(code);
     const domain::Territory* t = config.territories().Find(c);
-    if (t == nullptr || t->outside()) {
-      return Status::InvalidArgument("recontact." + c,
-                                     where + ": recontact." + c + ": no such territory");
-    }
+    // "<where>: <field>: <why>", the field named in full.
+    auto bad = [&where](std::string field, std::string_view why) {
+      std::string message = where;
+      message.append(": ").append(field).append(": ").append(why);
+      return Status::InvalidArgument(std::move(field), std::move(message));
+    };
+    if (t == nullptr || t->outside()) return bad("recontact." + c, "no such territory");
     auto terms = domain::ParseRecontact(&block, t->recontact.closed_days);
     if (!terms.ok()) {
-      return Status::InvalidArgument(
-          c + "." + terms.status().field(),
-          where + ": " + c + "." + terms.status().field() + ": " + terms.status().message());
+      std::string field = c;
+      field.append(".").append(terms.status().field());
+      return bad(std::move(field), terms.status().message());
     }
-    if (!terms->open) {
-      return Status::InvalidArgument("recontact." + c, where + ": recontact." + c + ": not open");
-    }
+    if (!terms->open) return bad("recontact." + c, "not open");
     out[c] = std::move(*terms);
   }
   return out;
