@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "domain/pathway/safety_floors.h"
+
 namespace parcours::app {
 namespace {
 
@@ -69,6 +71,44 @@ Result<std::vector<Partner>> ParsePartners(const std::string& text) {
   return out;
 }
 
+// {"pages": [{"id", "title", "site", "url", "language"}]}: https URLs only.
+Result<std::vector<OfficialPage>> ParseOfficialPages(const std::string& text) {
+  std::error_code ec;
+  boost::json::parse_options opts;
+  opts.max_depth = 8;
+  auto v = boost::json::parse(text, ec, {}, opts);
+  if (ec || !v.is_object() || !v.as_object().contains("pages") ||
+      !v.as_object().at("pages").is_array()) {
+    return Status::InvalidArgument("pages", "pages: expected {\"pages\": [...]}");
+  }
+  std::vector<OfficialPage> out;
+  const auto& list = v.as_object().at("pages").as_array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = "pages[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) return Status::InvalidArgument(at, at + ": must be an object");
+    const auto& o = list[i].as_object();
+    OfficialPage p;
+    for (auto [key, field] : {std::pair{"id", &p.id},
+                              {"title", &p.title},
+                              {"site", &p.site},
+                              {"url", &p.url},
+                              {"language", &p.language}}) {
+      const auto* x = o.if_contains(key);
+      if (x == nullptr || !x->is_string() || x->as_string().empty()) {
+        return Status::InvalidArgument(at + "." + key, at + "." + key + ": missing");
+      }
+      *field = std::string(x->as_string());
+    }
+    // The URL goes into an href: an https address without quotes or spaces.
+    if (!p.url.starts_with("https://") ||
+        p.url.find_first_of(" \"'<>\r\n\t") != std::string::npos) {
+      return Status::InvalidArgument(at + ".url", at + ".url: must be an https:// address");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<PathwayConfig> PathwayConfig::Load(const std::string& share_dir) {
@@ -94,7 +134,13 @@ Result<PathwayConfig> PathwayConfig::Load(const std::string& share_dir) {
   if (!defaults_text.ok()) return defaults_text.status();
   auto defaults = domain::PathwayRules::Parse(*defaults_text);
   if (!defaults.ok()) return InFile(data / "pathway" / "defaults.json", defaults.status());
+  PARCOURS_RETURN_IF_ERROR(domain::CheckSafetyFloors(*defaults, "data/pathway/defaults.json"));
   c.defaults_ = std::move(*defaults);
+
+  auto holidays_text = ReadFile(data / "pathway" / "holidays.json");
+  if (!holidays_text.ok()) return holidays_text.status();
+  auto holidays = domain::HolidayTable::Parse(*holidays_text);
+  if (!holidays.ok()) return InFile(data / "pathway" / "holidays.json", holidays.status());
 
   std::map<std::string, std::string> files;
   for (auto it = fs::directory_iterator(data / "territories", ec);
@@ -105,7 +151,7 @@ Result<PathwayConfig> PathwayConfig::Load(const std::string& share_dir) {
     files[it->path().filename().string()] = std::move(*text);
   }
   if (ec) return Status::Unavailable("cannot read " + (data / "territories").string());
-  auto territories = domain::TerritoryCatalog::Load(files, c.defaults_);
+  auto territories = domain::TerritoryCatalog::Load(files, c.defaults_, *holidays);
   if (!territories.ok()) return territories.status();
   c.territories_ = std::move(*territories);
 
@@ -116,6 +162,12 @@ Result<PathwayConfig> PathwayConfig::Load(const std::string& share_dir) {
     if (!partners.ok()) return InFile(data / "partners.json", partners.status());
     c.partners_ = std::move(*partners);
   }
+
+  auto pages_text = ReadFile(data / "content" / "official_pages.json");
+  if (!pages_text.ok()) return pages_text.status();
+  auto pages = ParseOfficialPages(*pages_text);
+  if (!pages.ok()) return InFile(data / "content" / "official_pages.json", pages.status());
+  c.official_pages_ = std::move(*pages);
   return c;
 }
 
@@ -123,6 +175,13 @@ const domain::Questionnaire* PathwayConfig::Questionnaire(std::string_view instr
                                                           std::string_view language) const {
   auto it = questionnaires_.find(std::string(instrument) + "." + std::string(language));
   return it == questionnaires_.end() ? nullptr : &it->second;
+}
+
+const OfficialPage* PathwayConfig::FindOfficialPage(std::string_view id) const {
+  for (const auto& p : official_pages_) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
 }
 
 const Partner* PathwayConfig::FindPartner(std::string_view id) const {

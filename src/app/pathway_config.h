@@ -1,8 +1,11 @@
 // The pathway configuration of an installation, read once at start-up from
 // the share directory: questionnaires (data/questionnaires/), national
 // rules (data/pathway/defaults.json), territories (data/territories/) and
-// embedding partners (data/partners.json). Immutable afterwards: safe to
-// share between threads.
+// embedding partners (data/partners.json), public holidays
+// (data/pathway/holidays.json) and the official information pages parents
+// are sent to (data/content/official_pages.json). The safety floors
+// (domain/pathway/safety_floors.h) are checked on the defaults and every
+// territory file. Immutable afterwards: safe to share between threads.
 #pragma once
 
 #include <map>
@@ -24,6 +27,17 @@ struct Partner {
   std::vector<std::string> origins;  // e.g. "https://www.example.fr"
 };
 
+// A public page parents are sent to (annex 1A of the instruction). The
+// operator corrects its URL in the data file if the site moves it; the link
+// text is the page's own title, in the page's language.
+struct OfficialPage {
+  std::string id;  // "1000-premiers-jours-baby-blues"
+  std::string title;
+  std::string site;      // "1000-premiers-jours.fr"
+  std::string url;       // https://…
+  std::string language;  // of the page ("fr")
+};
+
 class PathwayConfig {
  public:
   // Errors name the file and field at fault.
@@ -36,12 +50,15 @@ class PathwayConfig {
   const domain::PathwayRules& defaults() const { return defaults_; }
   const std::vector<Partner>& partners() const { return partners_; }
   const Partner* FindPartner(std::string_view id) const;
+  const std::vector<OfficialPage>& official_pages() const { return official_pages_; }
+  const OfficialPage* FindOfficialPage(std::string_view id) const;
 
  private:
   std::map<std::string, domain::Questionnaire> questionnaires_;  // "epds.fr"
   domain::PathwayRules defaults_;
   domain::TerritoryCatalog territories_;
   std::vector<Partner> partners_;
+  std::vector<OfficialPage> official_pages_;
 };
 
 // Recorded source of a screening: a registered partner's id, "direct" when

@@ -7,9 +7,11 @@
 #include <string>
 
 #include "app/clock.h"
+#include "app/demo_mode.h"
 #include "app/directory/demo_directory.h"
 #include "app/directory/directory_import.h"
 #include "app/directory/resource_admin.h"
+#include "app/pathway_config.h"
 #include "domain/directory/commune_code.h"
 #include "domain/directory/experiment_territories.h"
 #include "domain/directory/resource.h"
@@ -269,9 +271,21 @@ int DemoCommand(const Config& c) {
   std::string share = c.Get("share-dir");
   if (share.empty()) share = PARCOURS_DEFAULT_SHARE_DIR;
   app::SystemClock clock;
+  auto config = app::PathwayConfig::Load(share);
+  if (!config.ok()) return Fail(config.status());
   auto r = app::LoadDemoDirectory(**storage, clock, share);
   if (!r.ok()) return Fail(r.status());
   std::fputs(app::FormatDemoSummary(*r).c_str(), stdout);
+  // Demo mode: the notice on every page, and territories opened for
+  // recontact with fictional teams (in the database, never in the files).
+  auto opened = app::RecordDemoMode(**storage, *config, clock, share);
+  if (!opened.ok()) return Fail(opened.status());
+  std::string codes;
+  for (const auto& code : *opened) codes += (codes.empty() ? "" : ", ") + code;
+  std::printf(
+      "demo mode on: every page shows the demo notice; open for recontact (fictional "
+      "teams): %s\n",
+      codes.c_str());
   return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "app/crypto/sealer.h"
 #include "cli/config.h"
 #include "cli/directory_commands.h"
+#include "cli/territory_commands.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "http/web_app.h"
@@ -193,6 +194,12 @@ const std::vector<Command>& Commands() {
        "demo load: communes and a fictional directory for a first look (marked demo)",
        {"config", "database", "db-pool", "share-dir", "log-level"},
        DemoCommand},
+      // Pathway configuration (cli/territory_commands.h).
+      {"territory",
+       "territory holidays CODE YEAR | deadline CODE URGENCY YYYY-MM-DDTHH:MM: closed days and "
+       "alert deadlines as computed",
+       {"config", "database", "share-dir", "log-level"},
+       TerritoryCommand},
   };
   return kCommands;
 }

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <exception>
 
+#include "app/demo_mode.h"
 #include "app/directory/directory_commune_lookup.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
+#include "app/recontact_gate.h"
 #include "app/screening/recontact_service.h"
 #include "app/screening/screening_service.h"
 #include "core/log.h"
@@ -79,8 +81,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   if (!directory.ok()) return directory.status();
   ctx.directory = std::move(*directory);
   ctx.sealer = &sealer;
-  ctx.screenings =
-      std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random, *ctx.communes);
+  ctx.demo = std::make_unique<app::DemoMode>(storage, *ctx.pathway, clock);
+  ctx.recontact_gate = std::make_unique<app::RecontactGate>(ctx.demo.get());
+  ctx.screenings = std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random,
+                                                           *ctx.communes, *ctx.recontact_gate);
   ctx.recontacts =
       std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
 
@@ -118,6 +122,8 @@ Response WebApp::Handle(Request& req) {
   }
   AddSecurityHeaders(resp);
   resp.SetHeader("X-Request-Id", req.request_id);
+  // Demo data loaded: API clients see it on every response (README).
+  if (req.path.starts_with("/api/") && ctx.DemoLoaded()) resp.SetHeader("Parcours-Demo", "true");
   return resp;
 }
 

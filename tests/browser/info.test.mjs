@@ -4,7 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
+
+// The annex-1A pages, as the operator's data file gives them.
+const officialPages = JSON.parse(readFileSync(
+  path.resolve(import.meta.dirname, '../../data/content/official_pages.json'), 'utf8')).pages;
 
 const h = serverAndBrowser({ before, after, startServer });
 
@@ -39,6 +45,29 @@ for (const { lang, prefix, nav } of langs) {
       // Crisis numbers on every information page.
       for (const href of ['tel:3114', 'tel:15', 'tel:112', 'sms:114']) {
         assert.equal(await page.locator(`main a[href="${href}"]`).count(), 1, href);
+      }
+      // Puerperal psychosis: urgent help on every information page, with its source.
+      const psychosis = await page.locator('main #psychose-puerperale + p').innerText();
+      assert.match(psychosis, lang === 'fr' ? /psychose puerpérale.*hallucinations.*15.*urgences/s
+        : /puerperal.*hallucinations.*15.*emergency department/s);
+      assert.match(await page.locator('main').innerText(), /ameli\.fr/);
+      if (slug === 'comprendre/signes') {
+        const calm = await page.locator('#pensees-effrayantes').innerText();
+        assert.match(calm, lang === 'fr' ? /fréquent.*urgence/s : /common.*emergency/s);
+      }
+      if (slug === 'comprendre/ressources') {
+        assert.match(await page.locator('#numero-3919').innerText(), /3919/);
+        assert.match(await page.locator('#numero-119').innerText(), /119/);
+        assert.equal(await page.locator('main a[href="tel:3919"]').count(), 1);
+        assert.equal(await page.locator('main a[href="tel:119"]').count(), 1);
+      }
+      if (slug === 'comprendre/ressources' || slug === 'comprendre/baby-blues-ou-depression') {
+        // Link text = the page's own title, URL from the data file.
+        for (const p of officialPages) {
+          const link = page.locator(`main .parcours-official-pages a[href="${p.url}"]`);
+          assert.equal(await link.innerText(), p.title);
+          assert.equal(await link.getAttribute('lang'), p.language);
+        }
       }
       // Sources cited.
       const main = await page.locator('main').innerText();

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { serverAndBrowser, newContext, axe, formatViolations, screenshot } from '../support/browser.mjs';
+import { serverAndBrowser, newContext, axeAnyPage, formatViolations, screenshot } from '../support/browser.mjs';
 import { sqlite } from '../support/db.mjs';
 import { demoDatabase } from '../support/directory.mjs';
 import path from 'node:path';
@@ -18,19 +18,7 @@ const h = serverAndBrowser({ before, after, startServer: () => startServer({ dat
 // axe needs JavaScript: a page from a context without it is checked by
 // serving its HTML, at the same origin, to a context with JavaScript.
 async function checkAxe(page, js, name) {
-  let v;
-  if (js) {
-    v = await axe(page);
-  } else {
-    const html = await page.content();
-    const ctx = await newContext(h.browser);
-    const probe = await ctx.newPage();
-    await probe.route(`${h.srv.base}/__axe`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
-    await probe.goto(`${h.srv.base}/__axe`);
-    v = await axe(probe);
-    await ctx.close();
-  }
+  const v = await axeAnyPage(h.browser, h.srv.base, page, js);
   await screenshot(page, name);
   assert.equal(v.length, 0, `${name}: ${formatViolations(v)}`);
 }
@@ -66,6 +54,8 @@ for (const j of journeys) {
     const page = await ctx.newPage();
     await page.goto(`${h.srv.base}${j.lang}/depistage`);
     await checkAxe(page, j.js, `journey-${j.name}-1-about`);
+    // Demo data is loaded in this database: the notice says so.
+    assert.match(await page.locator('#demonstration').innerText(), j.lang ? /Demo/ : /Démonstration/);
 
     // Submitting empty shows the errors, named, in the page's language.
     await page.click('form button[type=submit]');
@@ -106,6 +96,8 @@ for (const j of journeys) {
       assert.ok(first, 'crisis block before the result');
       assert.match(html, /href="tel:3114"/);
       assert.match(html, /href="sms:114"/);
+      // Urgent help for puerperal psychosis inside the crisis block.
+      assert.match(await page.locator('#crise').innerText(), /psychose puerpérale|puerperal/);
       if (j.postcode === '59000') {
         assert.ok(await page.$('#crise .parcours-results li'), 'nearest emergency services in the crisis block');
       }

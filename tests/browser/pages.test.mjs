@@ -18,7 +18,11 @@ for (const [name, url] of pages) {
     const ctx = await newContext(h.browser);
     const page = await ctx.newPage();
     const res = await page.goto(h.srv.base + url);
-    assert.ok(res.status() === 200 || name.startsWith('not-found'), `status ${res.status()}`);
+    // An unknown page is a 404 (never a 200 that would hide a missing route).
+    assert.equal(res.status(), name.startsWith('not-found') ? 404 : 200, url);
+    if (name.startsWith('not-found')) {
+      assert.match(await page.locator('h1').innerText(), name.endsWith('fr') ? /Page non trouvée/ : /Page not found/);
+    }
     const violations = await axe(page);
     await screenshot(page, name);
     await ctx.close();

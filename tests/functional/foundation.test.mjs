@@ -167,9 +167,15 @@ test('graceful shutdown: a request in flight on SIGTERM is answered, then exit 0
   sock.write(`POST /api/v1/screenings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
   sock.write(body.slice(0, 5));
   await new Promise((r) => setTimeout(r, 200));
+  // Before the signal a new connection is served (the check below can fail).
+  assert.match((await lateConnection(s.port)).data, /^HTTP\/1\.1 200 /);
   s.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));
-  // A new connection is refused or closed while draining.
+  // While draining, a new connection is refused, or closed without being served.
+  const late = await lateConnection(s.port);
+  assert.ok(!late.timedOut, 'a new connection is not left hanging');
+  assert.ok(late.refused || !/^HTTP\/1\.1 2\d\d /.test(late.data),
+    `new connection served while draining: ${late.data.slice(0, 80)}`);
   sock.write(body.slice(5));
   await closed;
   assert.match(reply, /^HTTP\/1\.1 (201|400) /, 'in-flight request answered');
@@ -178,6 +184,20 @@ test('graceful shutdown: a request in flight on SIGTERM is answered, then exit 0
   assert.equal(r.code, 0);
   await s.stop();
 });
+
+// Opens a new connection and asks for /healthz: { refused } when the
+// connection is refused, else what came back before the server closed it.
+function lateConnection(port) {
+  return new Promise((resolve) => {
+    let data = '';
+    const c = net.connect(port, '127.0.0.1');
+    const timer = setTimeout(() => { c.destroy(); resolve({ timedOut: true, data }); }, 3000);
+    c.on('error', () => { clearTimeout(timer); resolve({ refused: true, data }); });
+    c.on('connect', () => c.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    c.on('data', (d) => { data += d.toString('latin1'); });
+    c.on('close', () => { clearTimeout(timer); resolve({ refused: false, data }); });
+  });
+}
 
 function rawExchange(port, text) {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // requests become alerts with territory and deadline, contact sealed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { sqlite, count } from '../support/db.mjs';
@@ -167,10 +167,20 @@ test('the questionnaire endpoint gives items and options in display order, worde
 });
 
 test('recontact after an item-10 screening: an immediate alert routed to the territory, contact sealed, audited', async () => {
-  const s = await post('/api/v1/screenings', { ...valid(), postcode: '76000', answers: [0, 0, 3, 0, 3, 3, 3, 3, 3, 1] });
+  // The shipped territories are closed: demo mode opens Normandy (in the database).
+  const { demoDatabase } = await import('../support/directory.mjs');
+  const demo = demoDatabase();
+  const srv = await startServer({ database: demo.database });
+  const dbPath = path.join(demo.dir, 'parcours.db');
+  const post = async (url, body) => {
+    const res = await fetch(srv.base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { res, body: await res.json() };
+  };
+  try {
+  const s = await post('/api/v1/screenings', { ...valid(), postcode: '76000', commune_code: '76540', answers: [0, 0, 3, 0, 3, 3, 3, 3, 3, 1] });
   assert.equal(s.body.territory, 'normandie');
   assert.equal(s.body.recontact_offered, true);
-  const alertsBefore = count(srv.dbPath, 'alerts');
+  const alertsBefore = count(dbPath, 'alerts');
   const bad = [
     [{ screening_id: 'nope' }, 'screening_id'],
     [{ name: '' }, 'name'],
@@ -193,7 +203,7 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
     assert.equal(r.res.status, 400, JSON.stringify(patch));
     assert.equal(r.body.error.field, field, JSON.stringify(patch));
   }
-  assert.equal(count(srv.dbPath, 'alerts'), alertsBefore, 'nothing stored on error');
+  assert.equal(count(dbPath, 'alerts'), alertsBefore, 'nothing stored on error');
 
   const t0 = Date.now();
   const r = await post('/api/v1/recontact-requests', good);
@@ -204,7 +214,7 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
   assert.ok(r.body.deadline_at_ms > t0, 'deadline in the future');
   assert.ok(r.body.deadline_at_ms <= t0 + 4 * 24 * 3600e3, 'within the next opening hours');
 
-  const [alert] = sqlite(srv.dbPath, `SELECT kind, crisis, territory_code, hex(contact_sealed) AS sealed FROM alerts WHERE reference = '${r.body.reference}'`);
+  const [alert] = sqlite(dbPath, `SELECT kind, crisis, territory_code, hex(contact_sealed) AS sealed FROM alerts WHERE reference = '${r.body.reference}'`);
   assert.equal(alert.kind, 'item10');
   assert.equal(alert.crisis, 1);
   assert.equal(alert.territory_code, 'normandie');
@@ -212,7 +222,7 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
   assert.ok(sealed.length > 40);
   assert.ok(!sealed.includes(Buffer.from('0612345678')), 'phone not in clear');
   assert.ok(!sealed.includes(Buffer.from('Camille')), 'name not in clear');
-  const audit = sqlite(srv.dbPath, `SELECT actor, action, subject_type FROM audit_log`);
+  const audit = sqlite(dbPath, `SELECT actor, action, subject_type FROM audit_log`);
   assert.ok(audit.some((a) => a.actor === 'parent' && a.action === 'create' && a.subject_type === 'alert'));
 
   const again = await post('/api/v1/recontact-requests', good);
@@ -225,6 +235,10 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
   assert.equal(JSON.stringify(status).includes('0612345678'), false, 'no contact details in the status');
   const missing = await fetch(`${srv.base}/api/v1/recontact-requests/AAAA-AAAA`);
   assert.equal(missing.status, 404);
+  } finally {
+    await srv.stop();
+    rmSync(demo.dir, { recursive: true, force: true });
+  }
 });
 
 test('the database never holds the contact key; the key file sits beside it', async () => {

@@ -38,6 +38,24 @@ export async function axe(page) {
   });
 }
 
+// axe needs JavaScript: for a page opened in a context without it, its HTML
+// is served, at the same origin, to a context with JavaScript and checked
+// there. Returns the violations (empty = pass) in both cases.
+export async function axeAnyPage(browser, base, page, js) {
+  if (js) return axe(page);
+  const html = await page.content();
+  const ctx = await newContext(browser);
+  try {
+    const probe = await ctx.newPage();
+    await probe.route(`${base}/__axe`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await probe.goto(`${base}/__axe`);
+    return await axe(probe);
+  } finally {
+    await ctx.close();
+  }
+}
+
 export function formatViolations(v) {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help} — ${x.nodes.join(', ')}`).join('\n');
 }

@@ -150,7 +150,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   if (!screening.ok()) {
     if (screening.status().code() != StatusCode::kNotFound) return screening.status();
     add("screening_id", "no such screening");
-  } else if (!Offered(*screening->territory)) {
+  } else if (!Offered(*screening)) {
     return Status(StatusCode::kConflict,
                   "no team answers recontact requests in this territory: call the numbers shown",
                   "recontact");
@@ -215,7 +215,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   a.screening_id = screening->record.id;
   a.territory_code = territory.code;
   a.urgency = screening->orientation.urgency;
-  a.deadline_at = domain::AlertDeadline(territory.recontact, territory.time_zone,
+  a.deadline_at = domain::AlertDeadline(*screening->recontact, territory.time_zone,
                                         screening->orientation.urgency, now);
   a.status = "new";
   a.crisis = screening->orientation.crisis;
@@ -250,6 +250,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   if (!st.ok()) return st;
   RecontactReceipt r;
   r.territory = &territory;
+  r.recontact = screening->recontact;
   r.already_requested = existing.has_value();
   r.alert = existing ? std::move(*existing) : std::move(a);
   return r;

@@ -6,6 +6,7 @@
 // creation is written to the audit log in the same transaction.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ struct RecontactReceipt {
   storage::AlertRecord alert;
   const domain::Territory* territory = nullptr;
   bool already_requested = false;  // the screening had a request already
+  // Terms the request was taken under (who calls back); null when read back
+  // by reference.
+  std::shared_ptr<const domain::RecontactConfig> recontact;
 };
 
 // The contact details as sealed (JSON inside the box).
@@ -79,8 +83,9 @@ class RecontactService {
   // Status of a request by its reference (no contact details). kNotFound.
   Result<RecontactReceipt> FindByReference(const std::string& reference);
 
-  // True when parents of this territory may ask to be recontacted.
-  static bool Offered(const domain::Territory& t) { return t.recontact.open; }
+  // True when the parent of this screening may ask to be recontacted
+  // (decided by RecontactGate when the outcome was computed).
+  static bool Offered(const ScreeningOutcome& s) { return s.recontact != nullptr; }
 
  private:
   ScreeningService& screenings_;

@@ -1,6 +1,7 @@
 #include "app/screening/screening_service.h"
 
 #include "app/clock.h"
+#include "app/recontact_gate.h"
 #include "storage/storage.h"
 
 namespace parcours::app {
@@ -35,8 +36,14 @@ bool IsScreeningId(std::string_view s) {
 }
 
 ScreeningService::ScreeningService(const PathwayConfig& config, storage::Storage& storage,
-                                   Clock& clock, Random& random, const CommuneLookup& communes)
-    : config_(config), storage_(storage), clock_(clock), random_(random), communes_(communes) {}
+                                   Clock& clock, Random& random, const CommuneLookup& communes,
+                                   const RecontactGate& gate)
+    : config_(config),
+      storage_(storage),
+      clock_(clock),
+      random_(random),
+      communes_(communes),
+      gate_(gate) {}
 
 const domain::Questionnaire* ScreeningService::QuestionnaireFor(std::string_view language) const {
   const domain::Questionnaire* q = config_.Questionnaire(kParentInstrument, language);
@@ -68,6 +75,7 @@ ScreeningOutcome ScreeningService::Outcome(storage::ScreeningRecord record) cons
   in.score = record.score;
   in.item10_positive = record.item10_positive;
   out.orientation = out.territory->rules.Assess(in);
+  out.recontact = gate_.Terms(*out.territory);
   out.assessment = in;
   // The band stored is the one given by the thresholds in force then.
   out.orientation.band = record.band;
@@ -192,6 +200,7 @@ Result<ScreeningOutcome> ScreeningService::Submit(const ScreeningInput& in) {
   out.assessment = assess;
   out.orientation = orientation;
   out.territory = &territory;
+  out.recontact = gate_.Terms(territory);
   return out;
 }
 

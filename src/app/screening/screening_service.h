@@ -10,6 +10,7 @@
 // Thread-safe: holds only borrowed, thread-safe collaborators.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ namespace parcours::app {
 
 class Clock;
 class Random;
+class RecontactGate;
 
 // The instrument parents take. Its items, options and scores are data
 // (data/questionnaires/<instrument>.<lang>.json).
@@ -64,6 +66,9 @@ struct ScreeningOutcome {
   domain::AssessmentInput assessment;  // what the orientation was computed from
   domain::Orientation orientation;
   const domain::Territory* territory = nullptr;  // never null
+  // Recontact terms in force for the territory (RecontactGate); null when
+  // no team answers there.
+  std::shared_ptr<const domain::RecontactConfig> recontact;
 };
 
 // What a parent said about themself, checked on its own (step 1 of the
@@ -85,7 +90,7 @@ struct AboutCheck {
 class ScreeningService {
  public:
   ScreeningService(const PathwayConfig& config, storage::Storage& storage, Clock& clock,
-                   Random& random, const CommuneLookup& communes);
+                   Random& random, const CommuneLookup& communes, const RecontactGate& gate);
 
   // Checks instrument, language, respondent, period, child_age_weeks,
   // postcode, commune_code (answers and id are ignored). Field error
@@ -124,6 +129,7 @@ class ScreeningService {
   Clock& clock_;
   Random& random_;
   const CommuneLookup& communes_;
+  const RecontactGate& gate_;
 };
 
 // Largest child age accepted, in weeks (the pathway covers pregnancy and the

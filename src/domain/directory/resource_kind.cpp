@@ -6,7 +6,7 @@
 namespace parcours::domain {
 namespace {
 
-constexpr std::array<std::pair<ResourceKind, std::string_view>, 27> kKinds{{
+constexpr std::array<std::pair<ResourceKind, std::string_view>, 29> kKinds{{
     {ResourceKind::kGeneralPractitioner, "general_practitioner"},
     {ResourceKind::kPsychiatrist, "psychiatrist"},
     {ResourceKind::kChildPsychiatrist, "child_psychiatrist"},
@@ -34,6 +34,8 @@ constexpr std::array<std::pair<ResourceKind, std::string_view>, 27> kKinds{{
     {ResourceKind::kCattg, "cattg"},
     {ResourceKind::kEmergencyDepartment, "emergency_department"},
     {ResourceKind::kHelpline, "helpline"},
+    {ResourceKind::kDayHospital, "day_hospital"},
+    {ResourceKind::kHomeCare, "home_care"},
 }};
 
 }  // namespace
@@ -98,7 +100,9 @@ CareLevelSet DefaultLevels(ResourceKind kind) {
     case ResourceKind::kPsychiatricHospital:
     case ResourceKind::kPsychiatricClinic:
     case ResourceKind::kGeneralHospital:
-    case ResourceKind::kMotherBabyUnit: return {CareLevel::kHospital};
+    case ResourceKind::kMotherBabyUnit:
+    case ResourceKind::kDayHospital: return {CareLevel::kHospital};
+    case ResourceKind::kHomeCare: return {CareLevel::kSpecialised, CareLevel::kHospital};
     case ResourceKind::kEmergencyDepartment: return {CareLevel::kEmergency};
     case ResourceKind::kHelpline: return {CareLevel::kInformation};
   }

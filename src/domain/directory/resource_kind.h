@@ -47,6 +47,8 @@ enum class ResourceKind {
   kCattg,                // cattg: centre d'accueil thérapeutique à temps gradué
   kEmergencyDepartment,  // emergency_department
   kHelpline,             // helpline: national or regional listening line
+  kDayHospital,          // day_hospital: hôpital de jour (part-time hospitalisation)
+  kHomeCare,             // home_care: hospitalisation / intensive care at home
 };
 
 std::string_view ToString(ResourceKind kind);
@@ -69,6 +71,9 @@ bool IsChildService(ResourceKind kind);
 //               mother_baby_unit
 //   first_line  maternity;  specialised  perinatal_mobile_team, liaison_team, cattg
 //   emergency   emergency_department;  information  helpline
+//   hospital    day_hospital (part-time hospitalisation, annex 2)
+//   specialised + hospital  home_care (care at home by a psychiatric team,
+//               up to hospitalisation at home, instead of a full-time stay)
 CareLevelSet DefaultLevels(ResourceKind kind);
 
 }  // namespace parcours::domain

@@ -34,10 +34,11 @@ std::optional<int> ParseHhMm(std::string_view s) {
   return h * 60 + m;
 }
 
-// Local midnight of the day containing `at`, and that day's weekday.
+// Local midnight of the day containing `at`, that day's weekday and date.
 struct LocalDay {
   TimestampMs midnight_utc = 0;
   int weekday = 0;
+  LocalDate date;
 };
 
 LocalDay DayOf(icu::Calendar& cal, TimestampMs at) {
@@ -51,6 +52,8 @@ LocalDay DayOf(icu::Calendar& cal, TimestampMs at) {
   d.midnight_utc = static_cast<TimestampMs>(cal.getTime(err));
   const int icu_day = cal.get(UCAL_DAY_OF_WEEK, err);  // 1 = Sunday
   d.weekday = icu_day == UCAL_SUNDAY ? 7 : icu_day - 1;
+  d.date =
+      LocalDate{cal.get(UCAL_YEAR, err), cal.get(UCAL_MONTH, err) + 1, cal.get(UCAL_DATE, err)};
   return d;
 }
 
@@ -105,17 +108,52 @@ Result<OpeningSlot> ParseOpeningSlot(const boost::json::value& v) {
   return s;
 }
 
-bool IsOpenAt(const RecontactConfig& config, std::string_view time_zone, TimestampMs at) {
-  auto cal = CalendarFor(time_zone);
-  LocalDay day = DayOf(*cal, at);
+namespace {
+
+// Open intervals [from, to) of one local day, in order; none on a closed day.
+std::vector<std::pair<TimestampMs, TimestampMs>> OpenIntervals(icu::Calendar& cal,
+                                                               const RecontactConfig& config,
+                                                               const LocalDay& day) {
+  std::vector<std::pair<TimestampMs, TimestampMs>> open;
+  if (config.closed_days.Contains(day.date)) return open;
   for (const auto& slot : config.hours) {
     if (std::find(slot.days.begin(), slot.days.end(), day.weekday) == slot.days.end()) continue;
-    if (at >= AtMinute(*cal, day.midnight_utc, slot.from_minute) &&
-        at < AtMinute(*cal, day.midnight_utc, slot.to_minute)) {
-      return true;
-    }
+    open.emplace_back(AtMinute(cal, day.midnight_utc, slot.from_minute),
+                      AtMinute(cal, day.midnight_utc, slot.to_minute));
+  }
+  std::sort(open.begin(), open.end());
+  return open;
+}
+
+// Next local day: midnight + 26 h lands on the next day even across DST.
+LocalDay NextDay(icu::Calendar& cal, const LocalDay& day) {
+  return DayOf(cal, day.midnight_utc + 26 * kHour);
+}
+
+// Days looked at before giving up (weekends, holidays and a long closure).
+constexpr int kSearchDays = 22;
+
+}  // namespace
+
+bool IsOpenAt(const RecontactConfig& config, std::string_view time_zone, TimestampMs at) {
+  auto cal = CalendarFor(time_zone);
+  for (const auto& [a, b] : OpenIntervals(*cal, config, DayOf(*cal, at))) {
+    if (at >= a && at < b) return true;
   }
   return false;
+}
+
+std::optional<TimestampMs> NextOpening(const RecontactConfig& config, std::string_view time_zone,
+                                       TimestampMs at) {
+  auto cal = CalendarFor(time_zone);
+  LocalDay day = DayOf(*cal, at);
+  for (int i = 0; i < kSearchDays; ++i) {
+    for (const auto& [a, b] : OpenIntervals(*cal, config, day)) {
+      if (at < b) return std::max(a, at);
+    }
+    day = NextDay(*cal, day);
+  }
+  return std::nullopt;
 }
 
 TimestampMs AddOpeningMinutes(const RecontactConfig& config, std::string_view time_zone,
@@ -125,16 +163,8 @@ TimestampMs AddOpeningMinutes(const RecontactConfig& config, std::string_view ti
   TimestampMs remaining = minutes * kMinute;
   TimestampMs cursor = from;
   LocalDay day = DayOf(*cal, from);
-  for (int i = 0; i < 15 && remaining > 0; ++i) {
-    // Open intervals of this local day, in order.
-    std::vector<std::pair<TimestampMs, TimestampMs>> open;
-    for (const auto& slot : config.hours) {
-      if (std::find(slot.days.begin(), slot.days.end(), day.weekday) == slot.days.end()) continue;
-      open.emplace_back(AtMinute(*cal, day.midnight_utc, slot.from_minute),
-                        AtMinute(*cal, day.midnight_utc, slot.to_minute));
-    }
-    std::sort(open.begin(), open.end());
-    for (const auto& [a, b] : open) {
+  for (int i = 0; i < kSearchDays && remaining > 0; ++i) {
+    for (const auto& [a, b] : OpenIntervals(*cal, config, day)) {
       const TimestampMs start = std::max(a, cursor);
       if (start >= b) continue;
       const TimestampMs take = std::min(remaining, b - start);
@@ -142,23 +172,26 @@ TimestampMs AddOpeningMinutes(const RecontactConfig& config, std::string_view ti
       cursor = start + take;
       if (remaining == 0) return cursor;
     }
-    // Next local day: midnight + 26 h lands on the next day even across DST.
-    day = DayOf(*cal, day.midnight_utc + 26 * kHour);
+    day = NextDay(*cal, day);
     cursor = std::max(cursor, day.midnight_utc);
   }
-  // No opening within two weeks: fall back to elapsed time from the request.
+  // No opening within three weeks: fall back to elapsed time from the request.
   return from + minutes * kMinute;
 }
 
 TimestampMs AlertDeadline(const RecontactConfig& config, std::string_view time_zone,
                           Urgency urgency, TimestampMs raised) {
+  TimestampMs elapsed = raised;
   switch (urgency) {
     case Urgency::kImmediate: return AddOpeningMinutes(config, time_zone, raised, 60);
-    case Urgency::kWithin24h: return raised + 24 * kHour;
-    case Urgency::kWithin72h: return raised + 72 * kHour;
-    case Urgency::kWithin7d: return raised + 7 * 24 * kHour;
+    case Urgency::kWithin24h: elapsed = raised + 24 * kHour; break;
+    case Urgency::kWithin72h: elapsed = raised + 72 * kHour; break;
+    case Urgency::kWithin7d: elapsed = raised + 7 * 24 * kHour; break;
   }
-  return raised;
+  // Nobody answers outside opening hours: a deadline that falls then (a
+  // night, a weekend, a public holiday) moves to the next opening.
+  if (config.hours.empty()) return elapsed;
+  return NextOpening(config, time_zone, elapsed).value_or(elapsed);
 }
 
 LocalTime ToLocal(std::string_view time_zone, TimestampMs at) {
@@ -174,6 +207,14 @@ LocalTime ToLocal(std::string_view time_zone, TimestampMs at) {
   const int d = cal->get(UCAL_DAY_OF_WEEK, err);
   t.weekday = d == UCAL_SUNDAY ? 7 : d - 1;
   return t;
+}
+
+TimestampMs FromLocal(std::string_view time_zone, const LocalTime& t) {
+  auto cal = CalendarFor(time_zone);
+  cal->clear();
+  cal->set(t.year, t.month - 1, t.day, t.hour, t.minute, 0);
+  UErrorCode err = U_ZERO_ERROR;
+  return static_cast<TimestampMs>(cal->getTime(err));
 }
 
 }  // namespace parcours::domain

@@ -151,6 +151,11 @@ Status PathwayRules::Apply(const json::object& o, const std::string& where) {
     auto min10 = Level(oo, "item10_minimum_follow_up", p);
     if (!min10.ok()) return min10.status();
     item10_minimum_ = *min10;
+    if (oo.contains("item10_within_hours")) {
+      auto h = Int(oo, "item10_within_hours", p, 1, 24 * 365);
+      if (!h.ok()) return h.status();
+      item10_within_hours_ = *h;
+    }
   }
   if (const json::value* v = o.if_contains("urgency")) {
     const std::string p = base + "urgency";
@@ -197,9 +202,16 @@ Orientation PathwayRules::Assess(const AssessmentInput& in) const {
   o.urgency = urgency_[static_cast<int>(o.band)];
   o.crisis = in.item10_positive;
   if (o.crisis) {
+    // Whatever the band: a professional assessment within item10_within_hours,
+    // or sooner when the band asks for less.
     o.level = CareLevel::kEmergency;
     o.follow_up_level = MaxLevel(band_level, item10_minimum_);
     o.urgency = urgency_item10_;
+    int hours = item10_within_hours_;
+    if (rule.within_hours) hours = std::min(hours, *rule.within_hours);
+    if (rule.within_days) hours = std::min(hours, *rule.within_days * 24);
+    o.within_hours = hours;
+    o.within_days.reset();
   } else {
     o.level = band_level;
     o.follow_up_level = band_level;

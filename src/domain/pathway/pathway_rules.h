@@ -27,6 +27,7 @@ struct BandCutoffs {
   int watch = 0;
   int possible = 0;
   int probable = 0;
+  bool operator==(const BandCutoffs&) const = default;
 };
 
 struct ThresholdSet {
@@ -37,6 +38,10 @@ struct ThresholdSet {
   BandCutoffs coparent;
 
   const BandCutoffs& For(Respondent r) const;
+  // Same cut-offs for every respondent (ids and versions aside).
+  bool SameValues(const ThresholdSet& o) const {
+    return mother == o.mother && father == o.father && coparent == o.coparent;
+  }
 };
 
 struct BandRule {
@@ -62,8 +67,8 @@ struct Orientation {
   Urgency urgency = Urgency::kWithin7d;                 // of a recontact alert
   std::optional<int> rescreen_days;
   std::optional<int> within_days;
-  std::optional<int> within_hours;
-  bool baby_blues_note = false;  // postnatal result before the validated window
+  std::optional<int> within_hours;  // after item 10 > 0: at most 24 (safety floor)
+  bool baby_blues_note = false;     // postnatal result before the validated window
 };
 
 struct AssessmentInput {
@@ -81,12 +86,18 @@ class PathwayRules {
   static Result<PathwayRules> Parse(std::string_view json);
   // Returns a copy with the keys present in `overrides` (thresholds,
   // orientation, urgency, timing: the same shape as defaults) replaced.
+  // Neither checks the safety floors: see CheckSafetyFloors.
   // field of an error: the JSON path, prefixed with `where`.
   Result<PathwayRules> WithOverrides(const boost::json::object& overrides,
                                      const std::string& where) const;
 
   const ThresholdSet& thresholds() const { return thresholds_; }
   const TimingRules& timing() const { return timing_; }
+  // What the safety floors check (safety_floors.h).
+  Urgency item10_urgency() const { return urgency_item10_; }
+  CareLevel item10_minimum_follow_up() const { return item10_minimum_; }
+  int item10_within_hours() const { return item10_within_hours_; }
+  Urgency UrgencyOf(Band b) const { return urgency_[static_cast<int>(b)]; }
 
   Band BandFor(Respondent r, int score) const;
   Orientation Assess(const AssessmentInput& in) const;
@@ -102,6 +113,7 @@ class PathwayRules {
   ThresholdSet thresholds_;
   BandRule rules_[4];
   CareLevel item10_minimum_ = CareLevel::kFirstLine;
+  int item10_within_hours_ = 24;  // professional assessment after item 10 > 0
   Urgency urgency_item10_ = Urgency::kImmediate;
   Urgency urgency_[4] = {Urgency::kWithin7d, Urgency::kWithin7d, Urgency::kWithin72h,
                          Urgency::kWithin24h};

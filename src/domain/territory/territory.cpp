@@ -4,6 +4,7 @@
 
 #include "domain/common/json_document.h"
 #include "domain/pathway/opening_hours.h"
+#include "domain/pathway/safety_floors.h"
 
 namespace parcours::domain {
 namespace {
@@ -33,7 +34,7 @@ Result<std::map<std::string, std::string>> LanguageMap(const json::object& o, co
 }
 
 Result<Territory> ParseTerritory(const std::string& file, std::string_view text,
-                                 const PathwayRules& defaults) {
+                                 const PathwayRules& defaults, const HolidayTable& holidays) {
   auto root = ParseJsonDocument(text, "territory file " + file);
   if (!root.ok()) return root.status();
   const json::object& o = *root;
@@ -63,56 +64,123 @@ Result<Territory> ParseTerritory(const std::string& file, std::string_view text,
   }
   t.time_zone = std::string(tz->as_string());
 
-  const json::value* rc = o.if_contains("recontact");
-  if (rc == nullptr || !rc->is_object()) return Bad(file, "recontact", "missing");
-  const auto& ro = rc->as_object();
-  const json::value* open = ro.if_contains("open");
-  if (open == nullptr || !open->is_bool())
-    return Bad(file, "recontact.open", "must be true or false");
-  t.recontact.open = open->as_bool();
-  if (t.recontact.open) {
-    auto team = LanguageMap(ro, "team", file, true);
-    if (!team.ok()) return team.status();
-    t.recontact.team = std::move(*team);
-    const json::value* hours = ro.if_contains("hours");
-    if (hours == nullptr || !hours->is_array() || hours->as_array().empty()) {
-      return Bad(file, "recontact.hours", "an open territory needs opening hours");
-    }
-    for (std::size_t i = 0; i < hours->as_array().size(); ++i) {
-      const std::string p = "recontact.hours[" + std::to_string(i) + "]";
-      auto slot = ParseOpeningSlot(hours->as_array()[i]);
-      if (!slot.ok()) return Bad(file, p, slot.status().message());
-      t.recontact.hours.push_back(std::move(*slot));
-    }
+  auto recontact = ParseRecontact(o.if_contains("recontact"), holidays.For(t.code));
+  if (!recontact.ok()) {
+    return Bad(file, recontact.status().field(), recontact.status().message());
   }
+  t.recontact = std::move(*recontact);
   auto rules = defaults.WithOverrides(o, file);
   if (!rules.ok()) return rules.status();
   t.rules = std::move(*rules);
+  // Open or closed, a file may not weaken the safety floors.
+  PARCOURS_RETURN_IF_ERROR(CheckSafetyFloors(t.rules, "territory file " + file));
   return t;
 }
 
+// The "team" language map of a recontact block.
+Result<std::map<std::string, std::string>> Team(const json::object& ro) {
+  std::map<std::string, std::string> out;
+  const json::value* v = ro.if_contains("team");
+  if (v == nullptr || !v->is_object()) {
+    return Status::InvalidArgument("recontact.team", "an open territory names who calls back");
+  }
+  for (const auto& [lang, text] : v->as_object()) {
+    if (!text.is_string() || text.as_string().empty()) {
+      return Status::InvalidArgument("recontact.team." + std::string(lang), "not text");
+    }
+    out[std::string(lang)] = std::string(text.as_string());
+  }
+  if (out.find("fr") == out.end()) return Status::InvalidArgument("recontact.team.fr", "missing");
+  return out;
+}
+
 }  // namespace
+
+Result<RecontactConfig> ParseRecontact(const json::value* rc, ClosedDays closed_days) {
+  if (rc == nullptr || !rc->is_object()) return Status::InvalidArgument("recontact", "missing");
+  const auto& ro = rc->as_object();
+  RecontactConfig r;
+  r.closed_days = std::move(closed_days);
+  const json::value* open = ro.if_contains("open");
+  if (open == nullptr || !open->is_bool()) {
+    return Status::InvalidArgument("recontact.open", "must be true or false");
+  }
+  r.open = open->as_bool();
+  if (const json::value* extra = ro.if_contains("closed_days")) {
+    if (!extra->is_array()) {
+      return Status::InvalidArgument("recontact.closed_days", "must be a list of closed days");
+    }
+    for (std::size_t i = 0; i < extra->as_array().size(); ++i) {
+      auto rule = ParseClosedDayRule(extra->as_array()[i]);
+      if (!rule.ok()) {
+        return Status::InvalidArgument(
+            "recontact.closed_days[" + std::to_string(i) + "]." + rule.status().field(),
+            rule.status().message());
+      }
+      r.closed_days.Add(std::move(*rule));
+    }
+  }
+  if (!r.open) {
+    // A closed territory promises nothing: no team name, no hours to show.
+    for (const char* key : {"team", "hours"}) {
+      if (ro.contains(key)) {
+        return Status::InvalidArgument(std::string("recontact.") + key,
+                                       "only an open territory names a team and hours");
+      }
+    }
+    return r;
+  }
+  auto team = Team(ro);
+  if (!team.ok()) return team.status();
+  r.team = std::move(*team);
+  const json::value* hours = ro.if_contains("hours");
+  if (hours == nullptr || !hours->is_array() || hours->as_array().empty()) {
+    return Status::InvalidArgument("recontact.hours", "an open territory needs opening hours");
+  }
+  for (std::size_t i = 0; i < hours->as_array().size(); ++i) {
+    auto slot = ParseOpeningSlot(hours->as_array()[i]);
+    if (!slot.ok()) {
+      return Status::InvalidArgument("recontact.hours[" + std::to_string(i) + "]",
+                                     slot.status().message());
+    }
+    r.hours.push_back(std::move(*slot));
+  }
+  return r;
+}
 
 const std::string& Territory::Name(const std::string& lang) const {
   auto it = names.find(lang);
   return it != names.end() ? it->second : names.at("fr");
 }
 
-const std::string& Territory::Team(const std::string& lang) const {
+const std::string& TeamName(const RecontactConfig& c, const std::string& lang) {
   static const std::string kNone;
-  auto it = recontact.team.find(lang);
-  if (it != recontact.team.end()) return it->second;
-  it = recontact.team.find("fr");
-  return it != recontact.team.end() ? it->second : kNone;
+  auto it = c.team.find(lang);
+  if (it != c.team.end()) return it->second;
+  it = c.team.find("fr");
+  return it != c.team.end() ? it->second : kNone;
+}
+
+const std::string& Territory::Team(const std::string& lang) const {
+  return TeamName(recontact, lang);
 }
 
 Result<TerritoryCatalog> TerritoryCatalog::Load(const std::map<std::string, std::string>& files,
-                                                const PathwayRules& defaults) {
+                                                const PathwayRules& defaults,
+                                                const HolidayTable& holidays) {
   TerritoryCatalog c;
   std::map<std::string, std::string> department_owner;
+  // Threshold sets seen so far, for "one id/version, one set of values".
+  std::vector<std::pair<ThresholdSet, std::string>> sets = {
+      {defaults.thresholds(), "data/pathway/defaults.json"}};
   for (const auto& [file, text] : files) {
-    auto t = ParseTerritory(file, text, defaults);
+    auto t = ParseTerritory(file, text, defaults, holidays);
     if (!t.ok()) return t.status();
+    for (const auto& [known, where] : sets) {
+      PARCOURS_RETURN_IF_ERROR(CheckSameThresholdIdentity(t->rules.thresholds(), known,
+                                                          "territory file " + file, where));
+    }
+    sets.emplace_back(t->rules.thresholds(), "territory file " + file);
     if (c.Find(t->code) != nullptr) return Bad(file, "code", "duplicate code " + t->code);
     for (const auto& d : t->departments) {
       auto [it, inserted] = department_owner.emplace(d, t->code);
@@ -122,6 +190,12 @@ Result<TerritoryCatalog> TerritoryCatalog::Load(const std::map<std::string, std:
   }
   if (c.Find("") == nullptr) {
     return Status::InvalidArgument("territories", "no outside territory (code \"\") defined");
+  }
+  for (const auto& [code, days] : holidays.regional) {
+    if (c.Find(code) == nullptr || code.empty()) {
+      return Status::InvalidArgument("regional." + code,
+                                     "holidays.json: regional." + code + ": no such territory");
+    }
   }
   return c;
 }

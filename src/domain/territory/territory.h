@@ -15,8 +15,13 @@
 #include <vector>
 
 #include "core/status.h"
+#include "domain/calendar/holidays.h"
 #include "domain/common/types.h"
 #include "domain/pathway/pathway_rules.h"
+
+namespace boost::json {
+class value;
+}
 
 namespace parcours::domain {
 
@@ -31,7 +36,18 @@ struct RecontactConfig {
   bool open = false;                        // a team really answers: only then is the offer shown
   std::map<std::string, std::string> team;  // language → who calls back
   std::vector<OpeningSlot> hours;
+  // Days without opening hours: the national and regional public holidays
+  // (data/pathway/holidays.json) plus the file's own `closed_days`.
+  ClosedDays closed_days;
 };
+
+// Who calls back, in `lang` (French fallback; "" when nobody).
+const std::string& TeamName(const RecontactConfig& c, const std::string& lang);
+
+// Parses a `recontact` block ({"open", "team", "hours", "closed_days"}) on
+// top of `closed_days` (the territory's holidays). field: the JSON path
+// under "recontact" ("recontact.hours[0]"); message without the file name.
+Result<RecontactConfig> ParseRecontact(const boost::json::value* v, ClosedDays closed_days);
 
 struct Territory {
   std::string code;                          // "" = outside the territories
@@ -52,10 +68,13 @@ class TerritoryCatalog {
  public:
   // files: file name → JSON text, as read from data/territories (README.md
   // and other non-JSON names are the caller's to skip). defaults: the
-  // national pathway rules. Errors name the file and the field. Needs an
-  // "outside" entry (code "").
+  // national pathway rules. holidays: closed days of each territory (a
+  // regional entry for an unknown territory is an error). Errors name the
+  // file and the field. Needs an "outside" entry (code ""). Every file, open
+  // or closed, must keep the safety floors (safety_floors.h), and a
+  // threshold set id/version names one set of values only.
   static Result<TerritoryCatalog> Load(const std::map<std::string, std::string>& files,
-                                       const PathwayRules& defaults);
+                                       const PathwayRules& defaults, const HolidayTable& holidays);
 
   const std::vector<Territory>& all() const { return territories_; }
   // nullptr when unknown.

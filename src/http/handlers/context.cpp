@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/demo_mode.h"
 #include "core/log.h"
 #include "http/views/page_view.h"
 
@@ -25,6 +26,8 @@ void AddPage(Router& r, WebContext& ctx, const std::string& method, const std::s
   r.Add(method, path, handler);
   r.Add(method, path == "/" ? "/{lang}" : "/{lang}" + path, handler);
 }
+
+bool WebContext::DemoLoaded() const { return demo != nullptr && demo->Current()->loaded; }
 
 std::optional<std::string> WebContext::PageLanguage(const Request& req) const {
   auto it = req.path_params.find("lang");
@@ -69,6 +72,7 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   layout.app_css_url = assets->app_css_url();
   layout.dsfr_prefix = assets->dsfr_prefix();
   layout.parent_page = parent_page;
+  layout.demo = DemoLoaded();
   layout.content_html = std::move(*body);
   std::string path = PagePath(req);
   layout.nav = MainNavigation(layout.prefix, path,

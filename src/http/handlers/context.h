@@ -25,6 +25,8 @@ class ScreeningService;
 class RecontactService;
 class Sealer;
 class DirectorySearch;
+class DemoMode;
+class RecontactGate;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -46,6 +48,13 @@ struct WebContext {
   const app::Sealer* sealer = nullptr;
   // Directory search (nearest help), kept in memory.
   std::unique_ptr<app::DirectorySearch> directory;
+  // Demo mode (notice on every page, /healthz, API header) and the one
+  // decision on whether a territory takes recontact requests.
+  std::unique_ptr<app::DemoMode> demo;
+  std::unique_ptr<app::RecontactGate> recontact_gate;
+
+  // True while demo data is loaded (app/demo_mode.h).
+  bool DemoLoaded() const;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.

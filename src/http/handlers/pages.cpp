@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "app/pathway_config.h"
 #include "http/handlers/context.h"
 
 namespace parcours::http {
@@ -64,6 +65,14 @@ boost::json::object InfoView(const WebContext& ctx, const std::string& lang,
   view["index_href"] = prefix + "/" + kInfoIndexSlug;
   view["screening_href"] = prefix + "/depistage";
   view["help_href"] = prefix + "/trouver-de-l-aide";
+  // Annex-1A pages (data/content/official_pages.json): link text = title.
+  boost::json::array pages;
+  for (const auto& p : ctx.pathway->official_pages()) {
+    pages.push_back(
+        {{"title", p.title}, {"url", p.url}, {"site", p.site}, {"language", p.language}});
+  }
+  view["has_official_pages"] = !pages.empty();
+  view["official_pages"] = std::move(pages);
   return view;
 }
 

@@ -14,6 +14,7 @@
 #include "http/form.h"
 #include "http/handlers/context.h"
 #include "http/json_body.h"
+#include "http/views/crisis_help_view.h"
 
 namespace parcours::http {
 namespace {
@@ -120,7 +121,7 @@ json::object ScreeningJson(const app::ScreeningOutcome& out) {
   o["follow_up_level"] = std::string(domain::ToString(out.orientation.follow_up_level));
   o["respondent"] = std::string(domain::ToString(out.record.respondent));
   o["territory"] = out.record.territory_code.value_or("");
-  o["recontact_offered"] = app::RecontactService::Offered(*out.territory);
+  o["recontact_offered"] = app::RecontactService::Offered(out);
   json::object ts;
   ts["id"] = out.record.threshold_set_id;
   ts["version"] = out.record.threshold_version;
@@ -226,7 +227,9 @@ void RegisterScreeningApiRoutes(Router& r, WebContext& ctx) {
     if (!body.ok()) return JsonError(body.status());
     auto out = ctx.screenings->Submit(ReadScreening(*body));
     if (!out.ok()) return JsonError(out.status());
-    return JsonResponse(201, ScreeningJson(*out));
+    json::object o = ScreeningJson(*out);
+    AddCrisisHelp(*ctx.catalogs, ctx.directory.get(), *out, o);  // first thing a partner shows
+    return JsonResponse(201, o);
   });
 
   r.Add("POST", "/api/v1/recontact-requests", [&ctx](Request& req) {

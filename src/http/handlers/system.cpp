@@ -1,6 +1,7 @@
 // /healthz, /metrics, /static/...
 #include <boost/json.hpp>
 
+#include "app/demo_mode.h"
 #include "app/health.h"
 #include "http/handlers/context.h"
 #include "storage/storage.h"
@@ -19,6 +20,14 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
     db["expected_schema_version"] = h.expected_schema_version;
     if (!h.problem.empty()) db["problem"] = h.problem;
     o["database"] = std::move(db);
+    // Demo data loaded (app/demo_mode.h), and the territories it opened.
+    auto demo = ctx.demo->Current();
+    boost::json::object d;
+    d["loaded"] = demo->loaded;
+    boost::json::array opened;
+    for (const auto& [code, terms] : demo->recontact) opened.emplace_back(code);
+    d["recontact_territories"] = std::move(opened);
+    o["demo"] = std::move(d);
     return JsonResponse(h.healthy ? 200 : 503, o);
   });
 

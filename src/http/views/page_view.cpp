@@ -33,6 +33,7 @@ boost::json::value LayoutView::ToJson() const {
   }
   o["nav"] = std::move(nav_links);
   o["parent_page"] = parent_page;
+  o["demo"] = demo;
   o["content"] = content_html;
   return o;
 }

@@ -42,6 +42,7 @@ struct LayoutView {
   std::vector<LanguageLink> languages;
   std::vector<NavLink> nav;
   bool parent_page = true;   // shows the quick-exit link
+  bool demo = false;         // demo data loaded: the "Démonstration / Demo" notice
   std::string content_html;  // the rendered page body
 
   boost::json::value ToJson() const;

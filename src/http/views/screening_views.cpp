@@ -32,9 +32,9 @@ std::string Replace(std::string text,
 }
 
 // "lundi–vendredi 09:00–17:00 ; samedi 09:00–12:00"
-std::string OpeningHours(const PageTexts& t, const domain::Territory& territory) {
+std::string OpeningHours(const PageTexts& t, const domain::RecontactConfig& terms) {
   std::string out;
-  for (const auto& slot : territory.recontact.hours) {
+  for (const auto& slot : terms.hours) {
     std::string days;
     for (std::size_t i = 0; i < slot.days.size(); ++i) {
       // Consecutive days read "lundi–vendredi".
@@ -250,12 +250,14 @@ json::object QuestionsView(const PageTexts& t, const domain::Questionnaire& q,
 
 void AddRecontactForm(const PageTexts& t, const app::ScreeningOutcome& out, const FormData* typed,
                       json::object& v) {
-  const domain::Territory& territory = *out.territory;
-  if (!app::RecontactService::Offered(territory)) return;
+  // Terms decided by app::RecontactGate (territory file or demo mode).
+  if (!app::RecontactService::Offered(out)) return;
+  const domain::RecontactConfig& terms = *out.recontact;
   v["recontact"] = true;
   const std::string when = t("rec_when_" + std::string(domain::ToString(out.orientation.urgency)));
-  v["recontact_intro"] = t.Fill("rec_intro", {{"team", territory.Team(t.lang())}, {"when", when}});
-  v["recontact_hours"] = t.Fill("rec_hours", {{"hours", OpeningHours(t, territory)}});
+  v["recontact_intro"] =
+      t.Fill("rec_intro", {{"team", domain::TeamName(terms, t.lang())}, {"when", when}});
+  v["recontact_hours"] = t.Fill("rec_hours", {{"hours", OpeningHours(t, terms)}});
   v["rc_action"] = t.prefix() + "/rappel";
   v["rc_screening_id"] = out.record.id;
   const auto value = [&](const char* k) { return typed != nullptr ? typed->Value(k) : ""; };
@@ -375,7 +377,9 @@ json::object RecontactDoneView(const PageTexts& t, const app::RecontactReceipt& 
   json::object v;
   v["already"] = r.already_requested;
   const std::string when = t("rec_when_" + std::string(domain::ToString(a.urgency)));
-  v["done_text"] = t.Fill("rec_done_text", {{"team", territory.Team(t.lang())}, {"when", when}});
+  const std::string& team =
+      r.recontact != nullptr ? domain::TeamName(*r.recontact, t.lang()) : territory.Team(t.lang());
+  v["done_text"] = t.Fill("rec_done_text", {{"team", team}, {"when", when}});
   v["deadline_text"] =
       t.Fill("rec_done_deadline", {{"date", t.LocalTime(territory.time_zone, a.deadline_at)}});
   v["reference_text"] = t.Fill("rec_done_reference", {{"reference", a.reference}});

@@ -71,7 +71,7 @@ domain::TerritoryCatalog Catalog() {
           "time_zone": "Europe/Paris", "recontact": {"open": false}})"},
        {"o.json", R"({"code": "", "names": {"fr": "O"}, "time_zone": "Europe/Paris",
           "recontact": {"open": false}})"}},
-      *rules);
+      *rules, domain::HolidayTable{});
   EXPECT_TRUE(c.ok()) << c.status().message();
   return std::move(*c);
 }

@@ -10,8 +10,10 @@
 
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
+#include "app/demo_mode.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
+#include "app/recontact_gate.h"
 #include "app/screening/recontact_service.h"
 #include "app/screening/screening_service.h"
 #include "directory/directory_test_support.h"
@@ -75,6 +77,12 @@ class ScreeningUseCases : public ::testing::Test {
     auto sealer = Sealer::FromHex(kKey);
     ASSERT_TRUE(sealer.ok());
     sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    // The shipped territories are closed: demo mode opens three (in the
+    // database only), as `parcours demo load` does.
+    auto opened = RecordDemoMode(*db_, *config_, clock_, PARCOURS_SOURCE_DIR);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    demo_ = std::make_unique<DemoMode>(*db_, *config_, clock_);
+    gate_ = std::make_unique<RecontactGate>(demo_.get());
   }
 
   // Rows of a table, read behind the storage's back.
@@ -96,7 +104,7 @@ class ScreeningUseCases : public ::testing::Test {
     const int audit = Count("audit_log");
     for (int n = 1; n < 20; ++n) {
       FailingStorage failing(*db_, n);
-      ScreeningService screening(*config_, failing, clock_, random_, communes_);
+      ScreeningService screening(*config_, failing, clock_, random_, communes_, *gate_);
       RecontactService recontact(screening, failing, clock_, random_, *sealer_);
       Status st = use_case(screening, recontact);
       if (failing.writes() < n) {
@@ -118,7 +126,7 @@ class ScreeningUseCases : public ::testing::Test {
   auto Refused(Fn use_case) {
     const int before = Count("screenings") + Count("alerts") + Count("audit_log");
     FailingStorage storage(*db_, 0);
-    ScreeningService screening(*config_, storage, clock_, random_, communes_);
+    ScreeningService screening(*config_, storage, clock_, random_, communes_, *gate_);
     RecontactService recontact(screening, storage, clock_, random_, *sealer_);
     auto result = use_case(screening, recontact);
     EXPECT_FALSE(result.ok());
@@ -128,7 +136,7 @@ class ScreeningUseCases : public ::testing::Test {
   }
 
   Result<ScreeningOutcome> Submit(const ScreeningInput& in) {
-    ScreeningService screening(*config_, *db_, clock_, random_, communes_);
+    ScreeningService screening(*config_, *db_, clock_, random_, communes_, *gate_);
     return screening.Submit(in);
   }
 
@@ -138,6 +146,8 @@ class ScreeningUseCases : public ::testing::Test {
   FixedCommunes communes_;
   std::unique_ptr<PathwayConfig> config_;
   std::unique_ptr<Sealer> sealer_;
+  std::unique_ptr<DemoMode> demo_;
+  std::unique_ptr<RecontactGate> gate_;
 };
 
 TEST_F(ScreeningUseCases, ASubmittedScreeningIsWholeOrAbsentWhateverWriteFails) {
@@ -148,7 +158,7 @@ TEST_F(ScreeningUseCases, ASubmittedScreeningIsWholeOrAbsentWhateverWriteFails) 
     return out.status();
   });
   EXPECT_EQ(writes, 2);  // the insert and the commit
-  ScreeningService s(*config_, *db_, clock_, random_, communes_);
+  ScreeningService s(*config_, *db_, clock_, random_, communes_, *gate_);
   auto stored = s.Find(id);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(stored->record.respondent, domain::Respondent::kMother);
@@ -200,7 +210,7 @@ TEST_F(ScreeningUseCases, InstrumentLanguagePeriodAndAgeRules) {
 }
 
 TEST_F(ScreeningUseCases, TheCommuneIsChosenAmongThePostcodesOnesLookedUpOnce) {
-  ScreeningService s(*config_, *db_, clock_, random_, communes_);
+  ScreeningService s(*config_, *db_, clock_, random_, communes_, *gate_);
   ScreeningInput in = Valid();
   in.about.postcode = "76190";  // two communes, one territory
   AboutCheck same = s.CheckAbout(in);
@@ -278,7 +288,7 @@ TEST_F(ScreeningUseCases, ARecontactRequestIsAlertAndAuditTogetherOrNothing) {
   EXPECT_EQ(contact->language, "fr");
 
   // Asked again: the first request, nothing new.
-  ScreeningService s(*config_, *db_, clock_, random_, communes_);
+  ScreeningService s(*config_, *db_, clock_, random_, communes_, *gate_);
   RecontactService again(s, *db_, clock_, random_, *sealer_);
   auto second = again.Request(in);
   ASSERT_TRUE(second.ok()) << second.status().ToString();

@@ -32,6 +32,13 @@ TEST(ResourceKindTest, DefaultLevels) {
             (CareLevelSet{CareLevel::kSpecialised, CareLevel::kEmergency}));
   EXPECT_EQ(DefaultLevels(ResourceKind::kPsychiatricHospital), CareLevelSet{CareLevel::kHospital});
   EXPECT_EQ(DefaultLevels(ResourceKind::kGeneralHospital), CareLevelSet{CareLevel::kHospital});
+  // Part-time and at-home alternatives to a full-time stay (annex 2).
+  EXPECT_EQ(ParseResourceKind("day_hospital"), ResourceKind::kDayHospital);
+  EXPECT_EQ(ParseResourceKind("home_care"), ResourceKind::kHomeCare);
+  EXPECT_EQ(DefaultLevels(ResourceKind::kDayHospital), CareLevelSet{CareLevel::kHospital});
+  EXPECT_EQ(DefaultLevels(ResourceKind::kHomeCare),
+            (CareLevelSet{CareLevel::kSpecialised, CareLevel::kHospital}));
+  EXPECT_FALSE(IsChildService(ResourceKind::kDayHospital));
 }
 
 TEST(ResourceKindTest, ChildServices) {
