@@ -430,10 +430,11 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
     return Render(ctx, req, pc, "screening_about", "scr_title", std::move(about), status);
   }
   if (step != "questions") {
-    return QuestionsPage(ctx, req, pc, a, *commune, app::NewId(*ctx.random), nullptr, false);
+    return QuestionsPage(ctx, req, pc, a, *commune, app::NewId(*ctx.clock, *ctx.random), nullptr,
+                         false);
   }
   std::string id = form->Value("screening_id");
-  if (!app::IsScreeningId(id)) id = app::NewId(*ctx.random);
+  if (!app::IsScreeningId(id)) id = app::NewId(*ctx.clock, *ctx.random);
   app::ScreeningInput in;
   in.id = id;
   in.language = ctx.pathway->Questionnaire("epds", pc.lang) != nullptr ? pc.lang : "fr";
@@ -571,7 +572,7 @@ Response Reminder(WebContext& ctx, const PageCtx& pc, const Request& req) {
   gmtime_r(&stamp_t, &stamp_tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &stamp_tm);
-  std::string uid = app::NewId(*ctx.random);
+  std::string uid = app::NewId(*ctx.clock, *ctx.random);
   std::string body =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Parcours DPP//FR\r\nCALSCALE:GREGORIAN\r\n"
       "BEGIN:VEVENT\r\nUID:" +
