@@ -4,7 +4,6 @@
 #include <chrono>
 #include <exception>
 
-#include "app/directory/directory_commune_lookup.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
@@ -74,10 +73,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   auto pathway = app::PathwayConfig::Load(options.share_dir);
   if (!pathway.ok()) return pathway.status();
   ctx.pathway = std::make_unique<app::PathwayConfig>(std::move(*pathway));
-  ctx.communes = std::make_unique<app::DirectoryCommuneLookup>(storage);
   auto directory = app::DirectorySearch::Create(storage);
   if (!directory.ok()) return directory.status();
   ctx.directory = std::move(*directory);
+  ctx.communes = ctx.directory.get();
   ctx.sealer = &sealer;
   ctx.screenings =
       std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random, *ctx.communes);

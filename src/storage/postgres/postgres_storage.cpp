@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -425,7 +426,9 @@ Status CallGuarded(const std::function<Status(Transaction&)>& fn, Transaction& t
 class PostgresStorage : public Storage {
  public:
   PostgresStorage(std::string url, int pool_size) : pool_(std::move(url), pool_size) {
-    executor_ = std::thread([this] { ExecutorLoop(); });
+    // Half the pool runs batches (at most 4), the rest is left to reads.
+    const int executors = std::clamp(pool_size / 2, 1, 4);
+    for (int i = 0; i < executors; ++i) executors_.emplace_back([this] { ExecutorLoop(); });
   }
 
   ~PostgresStorage() override {
@@ -434,7 +437,7 @@ class PostgresStorage : public Storage {
       stopping_ = true;
     }
     cv_.notify_all();
-    executor_.join();
+    for (auto& t : executors_) t.join();
   }
 
   std::string_view Backend() const override { return "postgresql"; }
@@ -546,14 +549,13 @@ class PostgresStorage : public Storage {
     std::promise<Status> promise;
   };
 
-  // Group commit: the callers queued while the previous batch ran go into
-  // the next server transaction, each in its own savepoint. One executor
-  // runs the batches in turn, so two batches of this instance never wait on
-  // each other's locks (no deadlock between innocent callers) and audit ids
-  // grow in commit order. At most kMaxBatch callers per transaction: each
-  // writing savepoint is a subtransaction, and past 64 of them the server's
-  // per-backend cache overflows and every snapshot taken meanwhile gets
-  // slower.
+  // Group commit: the callers queued while the executors were busy go into
+  // the next server transaction, each in its own savepoint. A few executors
+  // (each on its own connection) run batches side by side, so a batch's
+  // round trips and its COMMIT's WAL flush overlap with the others'. At most
+  // kMaxBatch callers per transaction: each writing savepoint is a
+  // subtransaction, and past 64 of them the server's per-backend cache
+  // overflows and every snapshot taken meanwhile gets slower.
   void ExecutorLoop() {
     constexpr std::size_t kMaxBatch = 64;
     for (;;) {
@@ -583,15 +585,19 @@ class PostgresStorage : public Storage {
     }
     PgConn& c = **lease;
     bool any_ok = false;
-    // The savepoint "caller" exists and holds nothing yet (after a rollback
-    // to it); otherwise the next caller needs one, releasing the previous
-    // caller's (kept) savepoint in the same round trip.
+    // Before its first statement a caller needs a savepoint of its own
+    // (after releasing the previous caller's, kept), unless the savepoint
+    // "caller" is there and empty (after a rollback to it). These are sent
+    // with the caller's first statement, in the same round trip.
     bool clean_savepoint = false;
     bool release_first = false;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!clean_savepoint) {
-        Status st = c.Exec(release_first ? "RELEASE caller; SAVEPOINT caller" : "SAVEPOINT caller");
-        if (!st.ok()) return Abandon(c, results, i, st);
+        if (release_first) {
+          c.Defer({"RELEASE caller", "SAVEPOINT caller"});
+        } else {
+          c.Defer({"SAVEPOINT caller"});
+        }
       }
       PgTransaction tx(c);
       Status st = CallGuarded(*batch[i]->fn, tx);
@@ -599,18 +605,20 @@ class PostgresStorage : public Storage {
       if (st.ok() && c.InFailedTransaction()) {
         st = Status::Internal("transaction aborted by an earlier error");
       }
+      results[i] = st;
+      if (c.HasDeferred()) continue;  // sent nothing: nothing to keep or undo
       if (st.ok()) {
         any_ok = true;
         clean_savepoint = false;
         release_first = true;
         continue;
       }
-      results[i] = st;
       Status undo = c.Exec("ROLLBACK TO caller");
       if (!undo.ok()) return Abandon(c, results, i + 1, undo);  // connection lost
       clean_savepoint = true;
       release_first = false;
     }
+    c.DropDeferred();
     if (!any_ok) {
       (void)c.Exec("ROLLBACK");
       return results;
@@ -635,6 +643,7 @@ class PostgresStorage : public Storage {
     for (std::size_t i = 0; i < results.size(); ++i) {
       if (i >= from || results[i].ok()) results[i] = why;
     }
+    c.DropDeferred();
     if (!c.Broken()) (void)c.Exec("ROLLBACK");
     return results;
   }
@@ -680,7 +689,7 @@ class PostgresStorage : public Storage {
   std::condition_variable cv_;
   std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;                   // GUARDED_BY(mu_)
-  std::thread executor_;
+  std::vector<std::thread> executors_;
 };
 
 }  // namespace
