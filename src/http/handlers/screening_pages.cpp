@@ -119,8 +119,8 @@ Response AboutStep(WebContext& ctx, const Request& req, const PageCtx& pc, const
     return Render(ctx, req, pc, "screening_about", "scr_title", std::move(v), status);
   }
   json::object v = QuestionsView(t, q, *in.about.respondent, *in.about.period, typed,
-                                 check.place.commune_code.value_or(""), app::NewId(*ctx.clock, *ctx.random),
-                                 nullptr, nullptr);
+                                 check.place.commune_code.value_or(""),
+                                 app::NewId(*ctx.clock, *ctx.random), nullptr, nullptr);
   return Render(ctx, req, pc, "screening_questions", "scr_title", std::move(v));
 }
 
