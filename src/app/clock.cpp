@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cstdint>
 
 namespace parcours::app {
 
@@ -20,19 +21,31 @@ std::string SystemRandom::Bytes(std::size_t n) {
   return out;
 }
 
-std::string NewId(Random& random) {
-  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  std::string bytes = random.Bytes(17);
-  std::string id;
-  id.reserve(26);
-  // 26 symbols × 5 bits = 130 bits taken from 136 random bits.
-  unsigned int acc = 0;
+namespace {
+
+constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+constexpr int kTimeChars = 10;    // 50 bits, the top 2 always 0
+constexpr int kRandomChars = 16;  // 80 bits
+constexpr std::uint64_t kTimeMask = (std::uint64_t{1} << 48) - 1;
+
+}  // namespace
+
+std::string NewId(const Clock& clock, Random& random) {
+  const std::int64_t now = clock.NowMs();
+  const std::uint64_t ms = now < 0 ? 0 : static_cast<std::uint64_t>(now) & kTimeMask;
+  std::string id(kTimeChars + kRandomChars, '0');
+  for (int i = kTimeChars - 1, shift = 0; i >= 0; --i, shift += 5) {
+    id[static_cast<std::size_t>(i)] = kAlphabet[(ms >> shift) & 31];
+  }
+  const std::string bytes = random.Bytes(kRandomChars * 5 / 8);  // 10 bytes = 80 bits
+  std::uint32_t acc = 0;
   int bits = 0;
+  std::size_t out = kTimeChars;
   for (unsigned char b : bytes) {
     acc = (acc << 8) | b;
     bits += 8;
-    while (bits >= 5 && id.size() < 26) {
-      id += kAlphabet[(acc >> (bits - 5)) & 31];
+    while (bits >= 5) {
+      id[out++] = kAlphabet[(acc >> (bits - 5)) & 31];
       bits -= 5;
     }
   }

@@ -33,7 +33,12 @@ class SystemRandom : public Random {
   std::string Bytes(std::size_t n) override;
 };
 
-// Random identifier: 26 characters of Crockford base32 (130 bits).
-std::string NewId(Random& random);
+// Time-ordered identifier in the ULID layout, 26 characters of lower-case
+// Crockford base32: the first 10 encode clock.NowMs() (48 bits, big-endian,
+// so ids sort by creation time across milliseconds, as text and as bytes),
+// the last 16 encode 80 bits from `random` (unguessable; no ordering within
+// one millisecond). New rows then land at the right edge of a primary-key
+// B-tree instead of at a random place (docs/decisions.md).
+std::string NewId(const Clock& clock, Random& random);
 
 }  // namespace parcours::app

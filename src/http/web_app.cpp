@@ -5,7 +5,6 @@
 #include <exception>
 
 #include "app/demo_mode.h"
-#include "app/directory/directory_commune_lookup.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
@@ -76,10 +75,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   auto pathway = app::PathwayConfig::Load(options.share_dir);
   if (!pathway.ok()) return pathway.status();
   ctx.pathway = std::make_unique<app::PathwayConfig>(std::move(*pathway));
-  ctx.communes = std::make_unique<app::DirectoryCommuneLookup>(storage);
   auto directory = app::DirectorySearch::Create(storage);
   if (!directory.ok()) return directory.status();
   ctx.directory = std::move(*directory);
+  ctx.communes = ctx.directory.get();
   ctx.sealer = &sealer;
   ctx.demo = std::make_unique<app::DemoMode>(storage, *ctx.pathway, clock);
   ctx.recontact_gate = std::make_unique<app::RecontactGate>(ctx.demo.get());

@@ -85,6 +85,9 @@ class Storage {
     int size = 0;
     int in_use = 0;
     long long waits = 0;
+    // Write transactions committed since the storage was opened: fewer than
+    // the Transact() calls when a backend groups them (group commit).
+    long long commits = 0;
   };
   virtual PoolStats Stats() const = 0;
 };

@@ -130,6 +130,7 @@ test('metrics in Prometheus format', async () => {
   assert.match(text, /parcours_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/);
   assert.match(text, /parcours_http_request_duration_seconds_bucket/);
   assert.match(text, /parcours_db_pool_connections \d+/);
+  assert.match(text, /parcours_db_commits_total \d+/);
 });
 
 test('access log lines are JSON with request id, route, status, duration', async () => {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -571,6 +572,96 @@ TEST_F(StorageConformance, ConcurrentTransactionsAreAllDurableAndFailuresLeaveNo
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(present, expected);
   EXPECT_EQ(leaked, 0);
+}
+
+// Group commit (storage.h): callers that share a commit stay atomic. Every
+// way a caller can fail, mixed with succeeding callers at the same moment:
+// the failures leave nothing, the others are all kept, and the commits were
+// shared (fewer commits than successful transactions).
+TEST_F(StorageConformance, ConcurrentCallersFailingInEveryWayDoNotAffectTheOthers) {
+  Migrate();
+  ASSERT_TRUE(Insert(FullScreening("taken")).ok());
+  const long long commits_before = store_->Stats().commits;
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 120;
+  enum Mode { kOk, kOkReadingBack, kReturnsError, kStatementFails, kIgnoresFailure, kThrows };
+  auto mode_of = [](int i) { return static_cast<Mode>(i % 6); };
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = "m-" + std::to_string(t) + "-" + std::to_string(i);
+        const Mode mode = mode_of(i);
+        Status st = store_->Transact([&](Transaction& tx) -> Status {
+          PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(FullScreening(id)));
+          auto audit = tx.AppendAudit(MakeAudit("mixed", id));
+          if (!audit.ok()) return audit.status();
+          switch (mode) {
+            case kOk: return Status::Ok();
+            case kOkReadingBack: {
+              auto seen = tx.FindScreening(id);
+              if (!seen.ok()) return seen.status();
+              return seen->has_value() ? Status::Ok() : Status::Internal("own write not visible");
+            }
+            case kReturnsError: return Status::InvalidArgument("postcode", "rejected on purpose");
+            case kStatementFails: return tx.InsertScreening(FullScreening("taken"));
+            case kIgnoresFailure:
+              (void)tx.InsertScreening(FullScreening("taken"));
+              return Status::Ok();
+            case kThrows: throw std::runtime_error("thrown on purpose");
+          }
+          return Status::Ok();
+        });
+        bool as_expected = false;
+        switch (mode) {
+          case kOk:
+          case kOkReadingBack: as_expected = st.ok(); break;
+          case kReturnsError:
+            as_expected = st.code() == StatusCode::kInvalidArgument && st.field() == "postcode";
+            break;
+          case kStatementFails: as_expected = st.code() == StatusCode::kConflict; break;
+          case kIgnoresFailure:
+          case kThrows: as_expected = !st.ok(); break;
+        }
+        if (!as_expected) {
+          ++unexpected;
+          ADD_FAILURE() << id << " (mode " << mode << "): " << st.ToString();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(unexpected.load(), 0);
+  const int succeeded = kThreads * (kPerThread / 3);
+  const long long commits = store_->Stats().commits - commits_before;
+  EXPECT_GE(commits, 1);
+  EXPECT_LT(commits, succeeded) << "concurrent transactions were never grouped";
+
+  store_.reset();
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  int kept = 0;
+  int leaked = 0;
+  Status st = store_->Read([&](Transaction& tx) {
+    for (int t = 0; t < kThreads; ++t) {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto s = tx.FindScreening("m-" + std::to_string(t) + "-" + std::to_string(i));
+        if (!s.ok()) return s.status();
+        const Mode mode = mode_of(i);
+        const bool should_exist = mode == kOk || mode == kOkReadingBack;
+        if (s->has_value() && should_exist) ++kept;
+        if (s->has_value() != should_exist) ++leaked;
+      }
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(kept, succeeded);
+  EXPECT_EQ(leaked, 0);
+  std::vector<AuditEntry> audit = Audit("alert", "mixed");
+  EXPECT_EQ(static_cast<int>(audit.size()), succeeded);
+  EXPECT_EQ(Screening("taken"), FullScreening("taken"));
 }
 
 TEST_F(StorageConformance, ReadSeesCommittedData) {

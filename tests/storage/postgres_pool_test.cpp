@@ -90,10 +90,12 @@ TEST_F(PostgresPool, WaitsWhenExhaustedAndNeverExceedsItsSize) {
   ASSERT_TRUE(store->Migrate().ok());
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  // Writes share the group-commit executor's connection; reads take their own.
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 30; ++i) {
         if (!InsertAudit(*store, "pool").ok()) ++failures;
+        if (CountAudit(*store, "pool") < 1) ++failures;
         if (store->Stats().in_use > 2) ++failures;
       }
     });
@@ -104,6 +106,8 @@ TEST_F(PostgresPool, WaitsWhenExhaustedAndNeverExceedsItsSize) {
   EXPECT_EQ(s.size, 2);
   EXPECT_EQ(s.in_use, 0);
   EXPECT_GT(s.waits, 0);
+  EXPECT_GT(s.commits, 0);
+  EXPECT_LE(s.commits, 180);
   EXPECT_EQ(CountAudit(*store, "pool"), 180);
 }
 

@@ -243,7 +243,7 @@ Status DirectorySearch::Refresh() {
   return RefreshLocked();
 }
 
-Status DirectorySearch::RefreshLocked() {
+Status DirectorySearch::RefreshLocked() const {
   Impl& m = *impl_;
   std::int64_t seen_resources = 0;
   std::int64_t seen_communes = 0;
@@ -446,18 +446,38 @@ Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery&
   return m.NearestLocked(q, communes->empty() ? nullptr : communes->front(), origin);
 }
 
-Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
+void DirectorySearch::CatchUpIfDue() const {
   Impl& m = *impl_;
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   const auto interval =
       std::chrono::duration_cast<std::chrono::nanoseconds>(m.options.refresh_interval).count();
   if (now - m.last_refresh_ns.load() >= interval) {
-    // One search catches up; the others meanwhile answer from memory. A
-    // failed catch-up keeps serving what memory holds; the next search
-    // tries again.
+    // One caller catches up; the others meanwhile answer from memory. A
+    // failed catch-up keeps serving what memory holds; the next call tries
+    // again.
     std::unique_lock refresh(m.refresh_mu, std::try_to_lock);
     if (refresh.owns_lock()) (void)RefreshLocked();
   }
+}
+
+Result<std::vector<CommuneInfo>> DirectorySearch::ByPostcode(std::string_view postcode) const {
+  CatchUpIfDue();
+  const Impl& m = *impl_;
+  std::vector<CommuneInfo> out;
+  std::shared_lock lock(m.mu);
+  auto it = m.by_postcode.find(std::string(postcode));
+  if (it == m.by_postcode.end()) return out;
+  out.reserve(it->second.size());
+  for (std::size_t i : it->second) {
+    const storage::CommuneRecord& c = m.communes[i].record;
+    out.push_back({c.insee_code, c.name, c.department_code});
+  }
+  return out;
+}
+
+Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
+  Impl& m = *impl_;
+  CatchUpIfDue();
   PARCOURS_RETURN_IF_ERROR(CheckQuery(q));
   DirectoryResult result;
   std::vector<DirectoryHit> hits;

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "app/geography.h"
 #include "core/status.h"
 #include "domain/common/types.h"
 #include "domain/directory/resource_kind.h"
@@ -82,7 +83,9 @@ struct DirectoryHit {
   std::optional<double> distance_km;
 };
 
-class DirectorySearch {
+// Also the CommuneLookup of the screening use cases: a postcode's communes
+// come from memory, with no storage read on the screening's write path.
+class DirectorySearch final : public CommuneLookup {
  public:
   struct Options {
     std::chrono::milliseconds refresh_interval{1000};
@@ -94,7 +97,7 @@ class DirectorySearch {
   static Result<std::unique_ptr<DirectorySearch>> Create(storage::Storage& storage) {
     return Create(storage, Options());
   }
-  ~DirectorySearch();
+  ~DirectorySearch() override;
 
   // kInvalidArgument (field "postcode", "place", "commune_code", "position"
   // or "limit") when the place cannot be resolved or an argument is out of
@@ -104,6 +107,10 @@ class DirectorySearch {
   // The in-memory part of Search only (no storage read, no refresh): the
   // resolved origin and ids with distances.
   Result<std::vector<DirectoryHit>> Nearest(const DirectoryQuery& q, DirectoryOrigin* origin);
+
+  // Communes whose postcodes include `postcode`, most populous first (then
+  // by code), as DirectoryRepository::FindCommunesByPostcode orders them.
+  Result<std::vector<CommuneInfo>> ByPostcode(std::string_view postcode) const override;
 
   // Catches up with storage now.
   Status Refresh();
@@ -115,7 +122,10 @@ class DirectorySearch {
   struct Impl;
   explicit DirectorySearch(std::unique_ptr<Impl> impl);
   // Refresh() with Impl::refresh_mu already held by the caller.
-  Status RefreshLocked();
+  Status RefreshLocked() const;
+  // Catches up when refresh_interval has passed since the last catch-up
+  // (one caller does; the others answer from memory meanwhile).
+  void CatchUpIfDue() const;
   std::unique_ptr<Impl> impl_;
 };
 

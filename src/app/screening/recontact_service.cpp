@@ -208,7 +208,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
 
   const domain::TimestampMs now = clock_.NowMs();
   storage::AlertRecord a;
-  a.id = NewId(random_);
+  a.id = NewId(clock_, random_);
   a.reference = NewReference(random_);
   a.created_at = now;
   a.kind = screening->orientation.crisis ? "item10" : "recontact";

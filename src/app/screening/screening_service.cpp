@@ -165,7 +165,7 @@ Result<ScreeningOutcome> ScreeningService::Submit(const ScreeningInput& in) {
   domain::Orientation orientation = territory.rules.Assess(assess);
 
   storage::ScreeningRecord r;
-  r.id = in.id ? *in.id : NewId(random_);
+  r.id = in.id ? *in.id : NewId(clock_, random_);
   r.created_at = clock_.NowMs();
   r.instrument = in.instrument;
   r.language = in.language;

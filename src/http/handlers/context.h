@@ -42,7 +42,7 @@ struct WebContext {
   Metrics metrics;
   // Pathway use cases (screening, recontact) and their configuration.
   std::unique_ptr<app::PathwayConfig> pathway;
-  std::unique_ptr<app::CommuneLookup> communes;
+  const app::CommuneLookup* communes = nullptr;  // the directory's, in memory
   std::unique_ptr<app::ScreeningService> screenings;
   std::unique_ptr<app::RecontactService> recontacts;
   const app::Sealer* sealer = nullptr;

@@ -119,8 +119,8 @@ Response AboutStep(WebContext& ctx, const Request& req, const PageCtx& pc, const
     return Render(ctx, req, pc, "screening_about", "scr_title", std::move(v), status);
   }
   json::object v = QuestionsView(t, q, *in.about.respondent, *in.about.period, typed,
-                                 check.place.commune_code.value_or(""), app::NewId(*ctx.random),
-                                 nullptr, nullptr);
+                                 check.place.commune_code.value_or(""),
+                                 app::NewId(*ctx.clock, *ctx.random), nullptr, nullptr);
   return Render(ctx, req, pc, "screening_questions", "scr_title", std::move(v));
 }
 
@@ -176,7 +176,7 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
   }
   if (step != "questions") return AboutStep(ctx, req, pc, *form, *q);
   app::ScreeningInput in = ReadScreeningForm(*form, *q);
-  if (!in.id) in.id = app::NewId(*ctx.random);
+  if (!in.id) in.id = app::NewId(*ctx.clock, *ctx.random);
   auto out = ctx.screenings->Submit(in);
   if (out.ok()) return ResultPage(ctx, req, pc, *out);
   const Status& st = out.status();
@@ -267,7 +267,7 @@ Response Reminder(WebContext& ctx, const PageCtx& pc, const Request& req) {
   gmtime_r(&stamp_t, &stamp_tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &stamp_tm);
-  std::string uid = app::NewId(*ctx.random);
+  std::string uid = app::NewId(*ctx.clock, *ctx.random);
   std::string body =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Parcours DPP//FR\r\nCALSCALE:GREGORIAN\r\n"
       "BEGIN:VEVENT\r\nUID:" +

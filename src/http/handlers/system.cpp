@@ -47,7 +47,12 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
             "# HELP parcours_db_pool_waits_total Waits for a free connection.\n"
             "# TYPE parcours_db_pool_waits_total counter\n"
             "parcours_db_pool_waits_total " +
-            std::to_string(s.waits) + "\n";
+            std::to_string(s.waits) + "\n" +
+            "# HELP parcours_db_commits_total Write transactions committed (grouped: fewer "
+            "than the writes).\n"
+            "# TYPE parcours_db_commits_total counter\n"
+            "parcours_db_commits_total " +
+            std::to_string(s.commits) + "\n";
         Response resp;
         resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
         resp.body = ctx.metrics.Render(extra);

@@ -217,8 +217,24 @@ class PgConn {
   bool Idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
   bool InFailedTransaction() const { return PQtransactionStatus(c_) == PQTRANS_INERROR; }
 
-  // Simple query protocol: sql may hold several statements.
-  Result<PgResult> Query(const char* sql) { return Check(PgResult(PQexec(c_, sql))); }
+  // Simple query protocol: sql may hold several statements. Deferred
+  // statements (below) are sent first, in the same round trip.
+  Result<PgResult> Query(const char* sql) {
+    if (deferred_.empty()) return Check(PgResult(PQexec(c_, sql)));
+    std::string all;
+    for (const char* d : deferred_) all.append(d).append("; ");
+    deferred_.clear();
+    all += sql;
+    return Check(PgResult(PQexec(c_, all.c_str())));
+  }
+
+  // Statements without parameters or rows (the group commit's RELEASE /
+  // SAVEPOINT) to send with the next statement, in the same round trip
+  // (pipeline mode), instead of paying a round trip of their own. A caller
+  // that sends nothing never sends them.
+  void Defer(std::vector<const char*> sql) { deferred_ = std::move(sql); }
+  bool HasDeferred() const { return !deferred_.empty(); }
+  void DropDeferred() { deferred_.clear(); }
   Status Exec(const char* sql) {
     auto r = Query(sql);
     return r.ok() ? Status::Ok() : r.status();
@@ -236,6 +252,7 @@ class PgConn {
 
   Result<PgResult> Run(const StatementDef& st, const Params& p) {
     if (p.has_nul()) return Status::InvalidArgument("", "text value contains a NUL character");
+    if (!deferred_.empty()) return RunPipelined(st, p);
     if (!prepared_.contains(st.name)) {
       auto r = Check(PgResult(PQprepare(c_, st.name, st.sql, 0, nullptr)));
       if (!r.ok()) return r.status();
@@ -254,6 +271,72 @@ class PgConn {
   }
 
  private:
+  // The deferred statements, the statement's preparation when needed and the
+  // statement itself in one pipeline: one round trip. The first error wins
+  // (what follows it is skipped by the server).
+  Result<PgResult> RunPipelined(const StatementDef& st, const Params& p) {
+    std::vector<const char*> deferred = std::move(deferred_);
+    deferred_.clear();
+    if (PQenterPipelineMode(c_) != 1) return ErrorFrom(c_, nullptr);
+    const bool prepare = !prepared_.contains(st.name);
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    for (const auto& v : p.values()) {
+      values.push_back(v ? v->data() : nullptr);
+      lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    }
+    bool sent = true;
+    int queries = 0;
+    for (const char* sql : deferred) {
+      sent = sent && PQsendQueryParams(c_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+      ++queries;
+    }
+    if (prepare) {
+      sent = sent && PQsendPrepare(c_, st.name, st.sql, 0, nullptr) == 1;
+      ++queries;
+    }
+    sent = sent && PQsendQueryPrepared(c_, st.name, p.size(), values.data(), lengths.data(),
+                                       p.formats().data(), /*resultFormat=*/0) == 1;
+    ++queries;
+    sent = sent && PQpipelineSync(c_) == 1;
+    if (!sent) {
+      Status st_err = ErrorFrom(c_, nullptr);
+      PQexitPipelineMode(c_);
+      return st_err;
+    }
+    Status first_error;
+    PgResult last;
+    bool prepared_ok = false;
+    for (int i = 0; i < queries; ++i) {
+      PgResult r(PQgetResult(c_));
+      if (!r) {  // the connection went away
+        if (first_error.ok()) first_error = ErrorFrom(c_, nullptr);
+        break;
+      }
+      const ExecStatusType s = PQresultStatus(r.get());
+      if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED &&
+          first_error.ok()) {
+        first_error = ErrorFrom(c_, r.get());
+      }
+      if (prepare && i == queries - 2) prepared_ok = s == PGRES_COMMAND_OK;
+      if (i == queries - 1) last = std::move(r);
+      while (PgResult extra{PQgetResult(c_)}) {
+      }  // each query's results end with NULL
+    }
+    if (first_error.ok() || !Broken()) {
+      // Up to the sync, then out of pipeline mode.
+      for (;;) {
+        PgResult r(PQgetResult(c_));
+        if (!r || PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+    }
+    PQexitPipelineMode(c_);
+    if (prepared_ok) prepared_.insert(st.name);
+    if (!first_error.ok()) return first_error;
+    if (!last) return ErrorFrom(c_, nullptr);
+    return Check(std::move(last));
+  }
+
   Result<PgResult> Check(PgResult r) {
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return r;
@@ -262,6 +345,7 @@ class PgConn {
 
   PGconn* c_;
   std::unordered_set<std::string> prepared_;
+  std::vector<const char*> deferred_;
 };
 
 }  // namespace parcours::storage::postgres_internal

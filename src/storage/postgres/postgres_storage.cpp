@@ -2,14 +2,19 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -424,7 +429,20 @@ Status CallGuarded(const std::function<Status(Transaction&)>& fn, Transaction& t
 
 class PostgresStorage : public Storage {
  public:
-  PostgresStorage(std::string url, int pool_size) : pool_(std::move(url), pool_size) {}
+  PostgresStorage(std::string url, int pool_size) : pool_(std::move(url), pool_size) {
+    // Half the pool runs batches (at most 4), the rest is left to reads.
+    const int executors = std::clamp(pool_size / 2, 1, 4);
+    for (int i = 0; i < executors; ++i) executors_.emplace_back([this] { ExecutorLoop(); });
+  }
+
+  ~PostgresStorage() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : executors_) t.join();
+  }
 
   std::string_view Backend() const override { return "postgresql"; }
 
@@ -490,14 +508,27 @@ class PostgresStorage : public Storage {
   }
 
   Status Transact(const std::function<Status(Transaction&)>& fn) override {
-    return RunTransaction("BEGIN", fn);
+    auto job = std::make_shared<Job>();
+    job->fn = &fn;
+    std::future<Status> done = job->promise.get_future();
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return Status::Unavailable("storage is closing");
+      queue_.push_back(job);
+    }
+    cv_.notify_one();
+    return done.get();
   }
 
   Status Read(const std::function<Status(Transaction&)>& fn) override {
     return RunTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", fn);
   }
 
-  PoolStats Stats() const override { return pool_.Stats(); }
+  PoolStats Stats() const override {
+    PoolStats st = pool_.Stats();
+    st.commits = commits_.load();
+    return st;
+  }
 
  private:
   // Acquires a connection and runs sql on it. A pooled connection may have
@@ -515,6 +546,110 @@ class PostgresStorage : public Storage {
       last = st;
     }
     return last;
+  }
+
+  struct Job {
+    const std::function<Status(Transaction&)>* fn = nullptr;
+    std::promise<Status> promise;
+  };
+
+  // Group commit: the callers queued while the executors were busy go into
+  // the next server transaction, each in its own savepoint. A few executors
+  // (each on its own connection) run batches side by side, so a batch's
+  // round trips and its COMMIT's WAL flush overlap with the others'. At most
+  // kMaxBatch callers per transaction: each writing savepoint is a
+  // subtransaction, and past 64 of them the server's per-backend cache
+  // overflows and every snapshot taken meanwhile gets slower.
+  void ExecutorLoop() {
+    constexpr std::size_t kMaxBatch = 64;
+    for (;;) {
+      std::vector<std::shared_ptr<Job>> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        while (!queue_.empty() && batch.size() < kMaxBatch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      std::vector<Status> results = RunBatch(batch);
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(results[i]);
+    }
+  }
+
+  // Runs every caller of the batch in one transaction; returns each caller's
+  // outcome, OK only once the shared commit is acknowledged.
+  std::vector<Status> RunBatch(const std::vector<std::shared_ptr<Job>>& batch) {
+    std::vector<Status> results(batch.size());
+    auto lease = Start("BEGIN");
+    if (!lease.ok()) {
+      for (auto& r : results) r = lease.status();
+      return results;
+    }
+    PgConn& c = **lease;
+    bool any_ok = false;
+    // Before its first statement a caller needs a savepoint of its own
+    // (after releasing the previous caller's, kept), unless the savepoint
+    // "caller" is there and empty (after a rollback to it). These are sent
+    // with the caller's first statement, in the same round trip.
+    bool clean_savepoint = false;
+    bool release_first = false;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!clean_savepoint) {
+        if (release_first) {
+          c.Defer({"RELEASE caller", "SAVEPOINT caller"});
+        } else {
+          c.Defer({"SAVEPOINT caller"});
+        }
+      }
+      PgTransaction tx(c);
+      Status st = CallGuarded(*batch[i]->fn, tx);
+      if (st.ok()) st = tx.first_error();
+      if (st.ok() && c.InFailedTransaction()) {
+        st = Status::Internal("transaction aborted by an earlier error");
+      }
+      results[i] = st;
+      if (c.HasDeferred()) continue;  // sent nothing: nothing to keep or undo
+      if (st.ok()) {
+        any_ok = true;
+        clean_savepoint = false;
+        release_first = true;
+        continue;
+      }
+      Status undo = c.Exec("ROLLBACK TO caller");
+      if (!undo.ok()) return Abandon(c, results, i + 1, undo);  // connection lost
+      clean_savepoint = true;
+      release_first = false;
+    }
+    c.DropDeferred();
+    if (!any_ok) {
+      (void)c.Exec("ROLLBACK");
+      return results;
+    }
+    // COMMIT also releases the savepoints still open.
+    Status commit = c.Commit();
+    if (commit.code() == StatusCode::kUnavailable) {
+      commit = Status::Unavailable("commit outcome unknown: " + commit.message());
+    }
+    if (commit.ok()) commits_.fetch_add(1);
+    for (auto& r : results) {
+      if (r.ok()) r = commit;
+    }
+    if (!commit.ok() && !c.Broken()) (void)c.Exec("ROLLBACK");
+    return results;
+  }
+
+  // The batch's transaction cannot go on: callers from `from` on, and every
+  // earlier caller that had succeeded, get `why`; the failed ones keep theirs.
+  static std::vector<Status> Abandon(PgConn& c, std::vector<Status>& results, std::size_t from,
+                                     const Status& why) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (i >= from || results[i].ok()) results[i] = why;
+    }
+    c.DropDeferred();
+    if (!c.Broken()) (void)c.Exec("ROLLBACK");
+    return results;
   }
 
   Status RunTransaction(const char* begin, const std::function<Status(Transaction&)>& fn) {
@@ -552,6 +687,13 @@ class PostgresStorage : public Storage {
   }
 
   Pool pool_;
+  std::atomic<long long> commits_{0};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
+  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::vector<std::thread> executors_;
 };
 
 }  // namespace

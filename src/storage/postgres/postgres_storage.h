@@ -5,8 +5,16 @@
 // in use. A connection found broken (server restart, idle timeout, failover)
 // is dropped and a new one opened; when a pooled connection turns out dead at
 // the first statement of a transaction, nothing has happened yet, so the
-// transaction is started again on another connection. Each Transact() is its
-// own server transaction (no group commit: the server groups WAL flushes).
+// transaction is started again on another connection.
+//
+// Writes are grouped (group commit): Transact() queues its callback, and an
+// executor thread (pool_size / 2 of them, 1 to 4, each on a pooled
+// connection) runs the callers queued meanwhile (at most 64) in one server
+// transaction, each in its own SAVEPOINT, so a failing caller leaves nothing
+// behind and does not affect the others. Every caller is answered once the
+// shared COMMIT is acknowledged. A caller's savepoint travels with its first
+// statement (pipeline mode): no extra round trip. Read() runs on its own
+// pooled connection.
 // Migrate() is safe when several instances run it at once (advisory lock).
 #pragma once
 

@@ -367,7 +367,7 @@ class SqliteStorage : public Storage {
 
   PoolStats Stats() const override {
     std::lock_guard lock(pool_mu_);
-    return PoolStats{read_pool_size_ + 1, in_use_, waits_};
+    return PoolStats{read_pool_size_ + 1, in_use_, waits_, commits_.load()};
   }
 
  private:
@@ -466,6 +466,7 @@ class SqliteStorage : public Storage {
       for (auto& j : batch) j->promise.set_value(commit);
       return;
     }
+    commits_.fetch_add(1);
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(results[i]);
   }
 
@@ -516,6 +517,7 @@ class SqliteStorage : public Storage {
   std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;                   // GUARDED_BY(mu_)
   std::thread writer_thread_;
+  std::atomic<long long> commits_{0};
 
   mutable std::mutex pool_mu_;
   std::condition_variable pool_cv_;

@@ -240,7 +240,7 @@ TEST_F(ScreeningUseCases, TheCommuneIsChosenAmongThePostcodesOnesLookedUpOnce) {
 
 TEST_F(ScreeningUseCases, AResentFormIsTheSameScreeningAndOtherAnswersAConflict) {
   ScreeningInput in = Valid();
-  in.id = NewId(random_);
+  in.id = NewId(clock_, random_);
   auto first = Submit(in);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   auto again = Submit(in);

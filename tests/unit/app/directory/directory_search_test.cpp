@@ -297,6 +297,60 @@ TEST_F(DirectorySearchTest, CatchesUpIncrementallyWithEditsAndPublication) {
   EXPECT_DOUBLE_EQ(*r->items[0].distance_km, 0.0);
 }
 
+// The screening use cases' CommuneLookup: from memory, in the storage's
+// order (most populous first, then code), catching up with new communes.
+TEST_F(DirectorySearchTest, CommunesByPostcodeFromMemoryLikeStorage) {
+  DirectorySearch::Options o;
+  o.refresh_interval = std::chrono::milliseconds(0);  // every call catches up
+  auto s = DirectorySearch::Create(*db_, o);
+  ASSERT_TRUE(s.ok());
+  const CommuneLookup& lookup = **s;
+  auto names = [&](std::string_view postcode) {
+    std::vector<std::string> out;
+    auto r = lookup.ByPostcode(postcode);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) {
+      for (const auto& c : *r) out.push_back(c.insee_code + " " + c.name + " " + c.department_code);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("59000"), std::vector<std::string>{"59350 Lille 59"});
+  EXPECT_TRUE(names("75001").empty());
+  // Two more communes share 59000: more populous first, a missing population last.
+  ASSERT_TRUE((*db_)
+                  .Transact([&](storage::Transaction& tx) -> Status {
+                    auto& d = tx.directory();
+                    PARCOURS_RETURN_IF_ERROR(d.UpsertCommune({"59999",
+                                                              "Sans-Population",
+                                                              {"59000"},
+                                                              "59",
+                                                              "32",
+                                                              std::nullopt,
+                                                              std::nullopt})
+                                                 .status());
+                    return d
+                        .UpsertCommune(
+                            {"59998", "Plus-Peuplée", {"59000"}, "59", "32", std::nullopt, 900000})
+                        .status();
+                  })
+                  .ok());
+  const std::vector<std::string> expected = {"59998 Plus-Peuplée 59", "59350 Lille 59",
+                                             "59999 Sans-Population 59"};
+  EXPECT_EQ(names("59000"), expected);
+  std::vector<std::string> from_storage;
+  ASSERT_TRUE((*db_)
+                  .Read([&](storage::Transaction& tx) -> Status {
+                    auto r = tx.directory().FindCommunesByPostcode("59000");
+                    if (!r.ok()) return r.status();
+                    for (const auto& c : *r) {
+                      from_storage.push_back(c.insee_code + " " + c.name + " " + c.department_code);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(from_storage, expected);
+}
+
 TEST_F(DirectorySearchTest, HandEditValidationNamesEveryField) {
   auto r = AddResource(*db_, clock_, "lead",
                        {{"kind", "midwife"},
