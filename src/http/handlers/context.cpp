@@ -123,7 +123,10 @@ Response WebContext::Error(const Request& req, int status) const {
       case 413: return JsonError(413, "payload_too_large", "request body too large", "body");
       case 431: return JsonError(431, "headers_too_large", "request headers too large");
       case 400: return JsonError(400, "bad_request", "malformed HTTP request");
-      case 503: return JsonError(503, "unavailable", "service unavailable");
+      case 503: return JsonError(503, "unavailable", "service unavailable: retry shortly");
+      case 403: return JsonError(403, "forbidden", "request refused");
+      case 417: return JsonError(417, "expectation_failed", "only Expect: 100-continue is understood");
+      case 501: return JsonError(501, "not_implemented", "transfer coding not supported (only chunked)");
       default: return JsonError(status, "internal", "internal error");
     }
   }

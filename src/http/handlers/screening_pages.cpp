@@ -545,12 +545,17 @@ Response StatusPage(WebContext& ctx, const Request& req, const PageCtx& pc, std:
   const std::string& tz = r->territory->time_zone;
   v["found"] = true;
   v["heading"] = Fill(ctx.catalogs->Get(pc.lang, "req_heading"), {{"reference", a.reference}});
-  v["received_text"] = Fill(ctx.catalogs->Get(pc.lang, "req_received"),
-                            {{"date", FormatLocal(ctx, pc.lang, tz, a.created_at)}});
-  v["status_text"] = a.status == "new"
-                         ? Fill(ctx.catalogs->Get(pc.lang, "req_status_new"),
-                                {{"date", FormatLocal(ctx, pc.lang, tz, a.deadline_at)}})
-                         : ctx.catalogs->Get(pc.lang, "req_status_other");
+  // The day only, and no deadline: a deadline or an hour would reveal the
+  // urgency (an item-10 answer) to whoever holds the reference.
+  const domain::LocalTime day = domain::ToLocal(tz, a.created_at);
+  v["received_text"] = Fill(
+      ctx.catalogs->Get(pc.lang, "req_received"),
+      {{"date", Fill(ctx.catalogs->Get(pc.lang, "req_day_format"),
+                     {{"weekday", ctx.catalogs->Get(pc.lang, "day_" + std::to_string(day.weekday))},
+                      {"day", TwoDigits(day.day)},
+                      {"month", TwoDigits(day.month)},
+                      {"year", std::to_string(day.year)}})}});
+  v["status_text"] = ctx.catalogs->Get(pc.lang, a.status == "new" ? "req_status_new" : "req_status_other");
   return Render(ctx, req, pc, "request_status", "req_title", std::move(v));
 }
 
