@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -180,6 +181,12 @@ int Serve(const Config& c) {
              {"port", static_cast<std::int64_t>(server.port())},
              {"url", "http://" + so.bind + ":" + std::to_string(server.port()) + "/"}});
   server.Run();
+  if (server.workers_abandoned()) {
+    // A handler is stuck past the drain timeout: leave without waiting.
+    log::Warn("stopped with handlers still running", {});
+    std::fflush(nullptr);
+    ::_exit(0);
+  }
   log::Info("stopped", {});
   return 0;
 }
@@ -228,11 +235,32 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"serve",
        "migrate the database, then serve HTTP until SIGTERM/SIGINT",
-       {"config", "database", "key-file", "bind", "port", "share-dir", "io-threads",
-        "worker-threads", "db-pool", "api-body-limit", "form-body-limit", "read-timeout",
-        "idle-timeout", "max-connections", "worker-queue", "metrics-token", "hsts-max-age",
-        "trusted-proxies", "rate-window", "screening-limit", "recontact-limit", "lookup-limit",
-        "partner-keys", "partner-screening-limit", "flood-threshold", "log-level"},
+       {"config",
+        "database",
+        "key-file",
+        "bind",
+        "port",
+        "share-dir",
+        "io-threads",
+        "worker-threads",
+        "db-pool",
+        "api-body-limit",
+        "form-body-limit",
+        "read-timeout",
+        "idle-timeout",
+        "max-connections",
+        "worker-queue",
+        "metrics-token",
+        "hsts-max-age",
+        "trusted-proxies",
+        "rate-window",
+        "screening-limit",
+        "recontact-limit",
+        "lookup-limit",
+        "partner-keys",
+        "partner-screening-limit",
+        "flood-threshold",
+        "log-level"},
        Serve},
       {"migrate",
        "apply pending database migrations and print the schema version",

@@ -22,7 +22,7 @@ std::string Escape(const std::string& s) {
 }  // namespace
 
 std::string_view Metrics::MethodLabel(std::string_view method) {
-  static constexpr std::string_view kKnown[] = {"GET",    "HEAD",    "POST",  "PUT",  "DELETE",
+  static constexpr std::string_view kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
                                                 "OPTIONS", "CONNECT", "TRACE", "PATCH"};
   for (std::string_view k : kKnown) {
     if (k == method) return k;

@@ -37,8 +37,9 @@ class Metrics {
     double sum = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string_view, std::string_view>, long long> requests_;  // GUARDED_BY(mu_)
-  std::map<std::string, Histogram> latency_;                                 // GUARDED_BY(mu_)
+  std::map<std::tuple<std::string, std::string_view, std::string_view>, long long>
+      requests_;                              // GUARDED_BY(mu_)
+  std::map<std::string, Histogram> latency_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace parcours::http

@@ -67,7 +67,11 @@ RequestGuard::Family RequestGuard::FamilyOf(const Request& req) {
 
 bool RequestGuard::CrossSite(const Request& req) {
   if (SafeMethod(req.method)) return false;
-  if (Lower(Trim(req.Header("sec-fetch-site"))) == "cross-site") return true;
+  const std::string fetch_site = Lower(Trim(req.Header("sec-fetch-site")));
+  if (fetch_site == "cross-site") return true;
+  // Under "Referrer-Policy: no-referrer" browsers send "Origin: null" even
+  // for a form of this very site; their Sec-Fetch-Site tells the truth.
+  if (fetch_site == "same-origin") return false;
   const std::string_view origin = Trim(req.Header("origin"));
   if (origin.empty()) return false;  // server-to-server: no browser involved
   // "scheme://host[:port]" must name this server, as the Host field does.
@@ -102,8 +106,7 @@ std::string RequestGuard::ClientAddress(const Request& req) const {
   std::string_view rest = xff;
   while (!rest.empty()) {
     const auto comma = rest.rfind(',');
-    std::string_view item =
-        Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    std::string_view item = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     if (item.empty()) continue;
     if (!trusted(item)) return std::string(item.substr(0, 64));
@@ -115,8 +118,9 @@ std::optional<Response> RequestGuard::Check(const Request& req, const WebContext
                                             std::chrono::steady_clock::time_point now) {
   if (CrossSite(req)) {
     if (req.path.starts_with("/api/")) {
-      return JsonError(403, "forbidden", "cross-site request refused: no Origin header expected "
-                                         "from another site");
+      return JsonError(403, "forbidden",
+                       "cross-site request refused: no Origin header expected "
+                       "from another site");
     }
     return ctx.ErrorPage(req, 403);
   }

@@ -3,6 +3,8 @@
 //   other than the server's own (scheme://Host), or with
 //   "Sec-Fetch-Site: cross-site", is refused with 403. No Origin at all is a
 //   server-to-server client (a partner's back end) and is allowed.
+//   "Sec-Fetch-Site: same-origin" is believed over "Origin: null" (which
+//   browsers send for our own forms under Referrer-Policy: no-referrer).
 // - Rate limits per client address: screenings, recontact requests and
 //   reference lookups, each a token bucket (RateLimiter); 429 with
 //   Retry-After and, on pages, a message in the page's language beside the

@@ -14,7 +14,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <future>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -99,6 +98,7 @@ struct Server::Impl {
   std::atomic<long long> evicted{0};
   std::atomic<long long> accept_errors{0};
   std::atomic<bool> workers_abandoned{false};
+  std::atomic<int> running_handlers{0};                  // on the worker pool, started
   std::chrono::steady_clock::time_point drain_deadline;  // set on the control strand
   std::mutex sessions_mu;
   std::list<std::weak_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
@@ -132,7 +132,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
-  ~Session() { --impl_.connections; }
+  ~Session() {
+    // A session dropped mid-request (an exception unwound its handler) must
+    // not hold the drain open.
+    if (counted_) --impl_.in_flight;
+    --impl_.connections;
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -274,7 +279,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
         net::post(self->stream_.get_executor(), [self] { self->Finish(/*close=*/true); });
         return;
       }
+      ++self->impl_.running_handlers;
       Response resp = self->impl_.h.handle(*req);
+      --self->impl_.running_handlers;
       net::post(self->stream_.get_executor(), [self, req, resp = std::move(resp)]() mutable {
         self->Write(req, std::move(resp));
       });
@@ -663,12 +670,6 @@ Server::Server(ServerOptions options, Handlers handlers)
 
 Server::~Server() {
   impl_->ioc.stop();
-  if (impl_->workers_abandoned) {
-    // Worker threads stuck past the drain timeout still use the Impl: leave
-    // it to the process exit rather than block here.
-    (void)impl_.release();
-    return;
-  }
   impl_->workers.join();
 }
 
@@ -698,21 +699,21 @@ void Server::Run() {
   }
   impl_->RunIoThread();
   for (auto& t : threads) t.join();
-  // Handlers still running get what is left of the drain timeout.
+  // Handlers still running get what is left of the drain timeout; queued
+  // ones are dropped (their connections are gone with the I/O threads).
   impl_->workers.stop();
-  auto done = std::make_shared<std::promise<void>>();
-  auto joined = done->get_future();
-  std::thread([impl = impl_.get(), done] {
-    impl->workers.join();
-    done->set_value();
-  }).detach();
   const auto now = std::chrono::steady_clock::now();
   const auto deadline =
       std::max(impl_->stopping ? impl_->drain_deadline : now, now + std::chrono::milliseconds(100));
-  if (joined.wait_until(deadline) != std::future_status::ready) {
+  while (impl_->running_handlers > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (impl_->running_handlers > 0) {
     log::Warn("worker threads still busy after the drain timeout; leaving them", {});
     impl_->workers_abandoned = true;
+    return;
   }
+  impl_->workers.join();
 }
 
 void Server::Stop() {
@@ -731,5 +732,6 @@ int Server::active_connections() const { return impl_->connections; }
 int Server::in_flight() const { return impl_->in_flight; }
 long long Server::evicted() const { return impl_->evicted; }
 long long Server::accept_errors() const { return impl_->accept_errors; }
+bool Server::workers_abandoned() const { return impl_->workers_abandoned; }
 
 }  // namespace parcours::http

@@ -46,7 +46,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};  // between keep-alive requests
   std::chrono::seconds drain_timeout{20};
   int max_connections = 4096;
-  std::size_t max_queue = 512;  // requests waiting for a worker
+  std::size_t max_queue = 512;                   // requests waiting for a worker
   std::chrono::milliseconds accept_backoff{50};  // after EMFILE / ENFILE
   std::chrono::milliseconds linger{1000};        // draining after a refusal
 };
@@ -86,6 +86,9 @@ class Server {
   // Connections closed to make room at the cap; accept errors seen.
   long long evicted() const;
   long long accept_errors() const;
+  // True when Run() returned with handlers still running past the drain
+  // timeout; the destructor would wait for them: the caller should exit.
+  bool workers_abandoned() const;
 
  private:
   struct Impl;

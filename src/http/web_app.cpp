@@ -90,6 +90,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.recontacts =
       std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
   ctx.recontacts->SetFloodThreshold(options.flood_threshold);
+  ctx.results = std::make_unique<ResultAccess>(sealer, clock);
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
@@ -97,6 +98,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterScreeningApiRoutes(r, ctx);
   RegisterScreeningPageRoutes(r, ctx);
   RegisterDirectoryRoutes(r, ctx);
+  RegisterQuickExitRoutes(r, ctx);
   return app;
 }
 

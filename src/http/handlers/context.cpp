@@ -69,6 +69,11 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   layout.app_css_url = assets->app_css_url();
   layout.dsfr_prefix = assets->dsfr_prefix();
   layout.parent_page = parent_page;
+  layout.quick_exit_href = Prefix(lang) + "/sortie";
+  if (const auto* t = view.as_object().if_contains("quick_exit_token"); t && t->is_string()) {
+    layout.quick_exit_href += "?r=" + std::string(t->as_string());
+  }
+  layout.quick_exit_js_url = assets->Url("quick-exit.js");
   layout.content_html = std::move(*body);
   std::string path = PagePath(req);
   layout.nav = MainNavigation(layout.prefix, path,
@@ -125,8 +130,11 @@ Response WebContext::Error(const Request& req, int status) const {
       case 400: return JsonError(400, "bad_request", "malformed HTTP request");
       case 503: return JsonError(503, "unavailable", "service unavailable: retry shortly");
       case 403: return JsonError(403, "forbidden", "request refused");
-      case 417: return JsonError(417, "expectation_failed", "only Expect: 100-continue is understood");
-      case 501: return JsonError(501, "not_implemented", "transfer coding not supported (only chunked)");
+      case 410: return JsonError(410, "gone", "no longer available");
+      case 417:
+        return JsonError(417, "expectation_failed", "only Expect: 100-continue is understood");
+      case 501:
+        return JsonError(501, "not_implemented", "transfer coding not supported (only chunked)");
       default: return JsonError(status, "internal", "internal error");
     }
   }

@@ -197,6 +197,7 @@ Response QuestionsPage(const WebContext& ctx, const Request& req, const PageCtx&
   Stepper(ctx, pc, v, 2);
   v["form_action"] = pc.prefix + "/depistage";
   v["screening_id"] = screening_id;
+  v["form_token"] = ctx.results->FormToken(screening_id);
   HiddenContext(v, a, commune);
   v["instructions"] = q->Instructions(respondent, period);
   v["citation"] = q->citation();
@@ -304,6 +305,7 @@ void RecontactBlock(const WebContext& ctx, const PageCtx& pc, json::object& v,
   const domain::Territory& t = *out.territory;
   if (!app::RecontactService::Offered(t)) return;
   v["recontact"] = true;
+  v["form_token"] = ctx.results->FormToken(out.record.id);
   const std::string when = ctx.catalogs->Get(
       pc.lang, "rec_when_" + std::string(domain::ToString(out.orientation.urgency)));
   v["recontact_intro"] =
@@ -411,7 +413,29 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
     v["copyright"] = q->copyright();
   }
   RecontactBlock(ctx, pc, v, out, nullptr);
+  v["quick_exit_token"] = ctx.results->ResultToken(out.record.id, pc.embedded);
   return Render(ctx, req, pc, "screening_result", "res_title", std::move(v));
+}
+
+// Post-redirect-get: the result lives at a short-lived, no-store URL that
+// the quick exit can invalidate (ResultAccess).
+Response ResultRedirect(const WebContext& ctx, const PageCtx& pc, const std::string& id) {
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.SetHeader("Location",
+              pc.prefix + "/depistage/resultat?r=" + ctx.results->ResultToken(id, pc.embedded));
+  return r;
+}
+
+Response ResultGet(WebContext& ctx, const Request& req, PageCtx pc) {
+  auto q = ParseForm(req.query);
+  auto ref = q.ok() ? ctx.results->OpenResult(q->Value("r")) : std::nullopt;
+  if (!ref) return ctx.ErrorPage(req, 410);
+  pc.embedded = ref->embedded;
+  auto out = ctx.screenings->Find(ref->screening_id);
+  if (!out.ok()) return ctx.ErrorPage(req, 410);
+  return ResultPage(ctx, req, pc, *out);
 }
 
 Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
@@ -453,13 +477,15 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
     in.answers.push_back(*v);
   }
   if (!complete) return QuestionsPage(ctx, req, pc, a, *commune, id, &*form, true);
+  // A signed form of this screening, not expired, not left by the quick exit.
+  if (!ctx.results->CheckForm(form->Value("form_token"), id)) return ctx.ErrorPage(req, 403);
   auto out = ctx.screenings->Submit(in);
   if (!out.ok()) {
     if (out.status().code() != StatusCode::kInvalidArgument) return ctx.Error(req, out.status());
     AddError(about, "respondent-mother", ctx.catalogs->Get(pc.lang, "scr_err_generic"));
     return Render(ctx, req, pc, "screening_about", "scr_title", std::move(about), 400);
   }
-  return ResultPage(ctx, req, pc, *out);
+  return ResultRedirect(ctx, pc, out->record.id);
 }
 
 Response RecontactPost(WebContext& ctx, const Request& req, PageCtx pc) {
@@ -478,6 +504,9 @@ Response RecontactPost(WebContext& ctx, const Request& req, PageCtx pc) {
   in.caller_intro = form->Value("caller_intro");
   in.consent = form->Value("consent") == "yes";
   in.language = pc.lang;
+  if (!ctx.results->CheckForm(form->Value("form_token"), in.screening_id)) {
+    return ctx.ErrorPage(req, 403);
+  }
   auto receipt = ctx.recontacts->Request(in);
   if (!receipt.ok()) {
     const Status& st = receipt.status();
@@ -555,7 +584,8 @@ Response StatusPage(WebContext& ctx, const Request& req, const PageCtx& pc, std:
                       {"day", TwoDigits(day.day)},
                       {"month", TwoDigits(day.month)},
                       {"year", std::to_string(day.year)}})}});
-  v["status_text"] = ctx.catalogs->Get(pc.lang, a.status == "new" ? "req_status_new" : "req_status_other");
+  v["status_text"] =
+      ctx.catalogs->Get(pc.lang, a.status == "new" ? "req_status_new" : "req_status_other");
   return Render(ctx, req, pc, "request_status", "req_title", std::move(v));
 }
 
@@ -635,6 +665,9 @@ void RegisterScreeningPageRoutes(Router& r, WebContext& ctx) {
   AddPage(r, ctx, "GET", "/integration/depistage", entry(true));
   AddPage(r, ctx, "POST", "/depistage", [&ctx](Request& req, const std::string& lang) {
     return ScreeningPost(ctx, req, Begin(lang));
+  });
+  AddPage(r, ctx, "GET", "/depistage/resultat", [&ctx](Request& req, const std::string& lang) {
+    return ResultGet(ctx, req, Begin(lang));
   });
   AddPage(r, ctx, "POST", "/rappel", [&ctx](Request& req, const std::string& lang) {
     return RecontactPost(ctx, req, Begin(lang));

@@ -38,7 +38,7 @@ using postgres_internal::Trimmed;
   "threshold_set_id, threshold_version, level"
 #define PARCOURS_ALERT_COLS                                                               \
   "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, " \
-  "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "        \
+  "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "         \
   "suspected_flood"
 
 constexpr StatementDef kInsertScreening{
@@ -47,9 +47,9 @@ constexpr StatementDef kInsertScreening{
     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"};
 constexpr StatementDef kFindScreening{
     "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
-constexpr StatementDef kInsertAlert{"parcours_insert_alert",
-                                    "INSERT INTO alerts (" PARCOURS_ALERT_COLS
-                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"};
+constexpr StatementDef kInsertAlert{
+    "parcours_insert_alert", "INSERT INTO alerts (" PARCOURS_ALERT_COLS
+                             ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"};
 constexpr StatementDef kFindAlert{"parcours_find_alert",
                                   "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",

@@ -40,7 +40,8 @@ double WriterWait(int readers, std::chrono::milliseconds limit) {
   while (!got && std::chrono::steady_clock::now() - t0 < limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop = true;
   writer.join();
   for (auto& t : threads) t.join();

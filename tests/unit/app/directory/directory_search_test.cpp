@@ -337,8 +337,7 @@ TEST_F(DirectorySearchTest, DeactivatedResourceLeavesResultsUnderHeavySearchLoad
                         [&](const DirectoryItem& it) { return it.record.id == id; });
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop = true;
   for (auto& t : load) t.join();
   EXPECT_TRUE(gone);
