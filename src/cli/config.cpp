@@ -54,6 +54,29 @@ const std::vector<SettingSpec>& AllSettings() {
       {"read-timeout", "30", "seconds allowed to receive one request"},
       {"idle-timeout", "60", "seconds a keep-alive connection may stay idle"},
       {"log-level", "info", "debug, info, warn or error"},
+      // Public surface (docs: README "Settings").
+      {"max-connections", "4096",
+       "open connections kept at most; at the cap the oldest one still waiting for a request "
+       "is closed"},
+      {"worker-queue", "512", "requests waiting for a worker at most (beyond: 503 + Retry-After)"},
+      {"metrics-token", "",
+       "bearer token required by GET /metrics (empty: /metrics is not served)"},
+      {"hsts-max-age", "0",
+       "seconds of Strict-Transport-Security sent with every response (0: none; set it only "
+       "when clients reach the server over HTTPS)"},
+      {"trusted-proxies", "",
+       "comma-separated peer addresses whose X-Forwarded-For is believed (e.g. 127.0.0.1 for a "
+       "local nginx)"},
+      {"rate-window", "3600", "seconds over which the per-address limits below refill"},
+      {"screening-limit", "30", "screenings per address per rate window"},
+      {"recontact-limit", "5", "recontact requests per address per rate window"},
+      {"lookup-limit", "20", "request-status lookups by reference per address per rate window"},
+      {"partner-keys", "",
+       "comma-separated keys partners send in X-Partner-Key to get partner-screening-limit"},
+      {"partner-screening-limit", "3000", "screenings per rate window for a partner key"},
+      {"flood-threshold", "20",
+       "recontact requests per territory per hour past which new ones are flagged as a "
+       "suspected flood (still accepted)"},
       {"output", "", "output file (backup)"},
       // Directory commands (import, resource, subterritory, demo).
       {"dry-run", "false", "import: report what would change, write nothing"},

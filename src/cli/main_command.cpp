@@ -1,5 +1,9 @@
 #include "cli/main_command.h"
 
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -64,6 +68,41 @@ Result<std::unique_ptr<storage::Storage>> OpenAndMigrate(const Config& c, bool m
   return st;
 }
 
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(std::move(item));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Raises the soft limit on open files to the hard limit, and returns the
+// connection cap that fits under it (files, database and a margin kept).
+int RaiseFileLimit(int wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &rl);
+    (void)::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  constexpr rlim_t kReserved = 128;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < static_cast<rlim_t>(wanted) + kReserved) {
+    const int fit = rl.rlim_cur > kReserved + 16 ? static_cast<int>(rl.rlim_cur - kReserved) : 16;
+    log::Warn("max-connections lowered to fit the open-file limit",
+              {{"max_connections", static_cast<std::int64_t>(fit)}});
+    return fit;
+  }
+  return wanted;
+}
+
 int Serve(const Config& c) {
   http::ServerOptions so;
   so.bind = c.Get("bind");
@@ -85,6 +124,36 @@ int Serve(const Config& c) {
   so.form_body_limit = static_cast<std::size_t>(*form_limit);
   so.read_timeout = std::chrono::seconds(*read_timeout);
   so.idle_timeout = std::chrono::seconds(*idle_timeout);
+  http::WebOptions wo;
+  wo.share_dir = ShareDir(c);
+  {
+    auto max_conn = c.GetInt("max-connections", 16, 1000000);
+    auto queue = c.GetInt("worker-queue", 1, 1000000);
+    auto hsts = c.GetInt("hsts-max-age", 0, 100000000);
+    auto window = c.GetInt("rate-window", 1, 7 * 86400);
+    auto screening = c.GetInt("screening-limit", 1, 100000000);
+    auto recontact = c.GetInt("recontact-limit", 1, 100000000);
+    auto lookup = c.GetInt("lookup-limit", 1, 100000000);
+    auto partner = c.GetInt("partner-screening-limit", 1, 100000000);
+    auto flood = c.GetInt("flood-threshold", 1, 100000000);
+    for (const Status* s : {&max_conn.status(), &queue.status(), &hsts.status(), &window.status(),
+                            &screening.status(), &recontact.status(), &lookup.status(),
+                            &partner.status(), &flood.status()}) {
+      if (!s->ok()) return Fail(*s);
+    }
+    so.max_connections = RaiseFileLimit(*max_conn);
+    so.max_queue = static_cast<std::size_t>(*queue);
+    wo.hsts_max_age = *hsts;
+    wo.metrics_token = c.Get("metrics-token");
+    wo.guard.window = std::chrono::seconds(*window);
+    wo.guard.screening_limit = *screening;
+    wo.guard.recontact_limit = *recontact;
+    wo.guard.lookup_limit = *lookup;
+    wo.guard.partner_screening_limit = *partner;
+    wo.guard.trusted_proxies = SplitList(c.Get("trusted-proxies"));
+    wo.guard.partner_keys = SplitList(c.Get("partner-keys"));
+    wo.flood_threshold = *flood;
+  }
 
   auto storage = OpenAndMigrate(c, /*migrate=*/true);
   if (!storage.ok()) return Fail(storage.status());
@@ -101,8 +170,6 @@ int Serve(const Config& c) {
   }
   auto sealer = app::OpenContactKey(**storage, key_file, random);
   if (!sealer.ok()) return Fail(sealer.status());
-  http::WebOptions wo;
-  wo.share_dir = ShareDir(c);
   auto web = http::WebApp::Create(wo, **storage, clock, random, *sealer);
   if (!web.ok()) return Fail(web.status());
 
@@ -115,6 +182,12 @@ int Serve(const Config& c) {
              {"port", static_cast<std::int64_t>(server.port())},
              {"url", "http://" + so.bind + ":" + std::to_string(server.port()) + "/"}});
   server.Run();
+  if (server.workers_abandoned()) {
+    // A handler is stuck past the drain timeout: leave without waiting.
+    log::Warn("stopped with handlers still running", {});
+    std::fflush(nullptr);
+    ::_exit(0);
+  }
   log::Info("stopped", {});
   return 0;
 }
@@ -163,9 +236,32 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"serve",
        "migrate the database, then serve HTTP until SIGTERM/SIGINT",
-       {"config", "database", "key-file", "bind", "port", "share-dir", "io-threads",
-        "worker-threads", "db-pool", "api-body-limit", "form-body-limit", "read-timeout",
-        "idle-timeout", "log-level"},
+       {"config",
+        "database",
+        "key-file",
+        "bind",
+        "port",
+        "share-dir",
+        "io-threads",
+        "worker-threads",
+        "db-pool",
+        "api-body-limit",
+        "form-body-limit",
+        "read-timeout",
+        "idle-timeout",
+        "max-connections",
+        "worker-queue",
+        "metrics-token",
+        "hsts-max-age",
+        "trusted-proxies",
+        "rate-window",
+        "screening-limit",
+        "recontact-limit",
+        "lookup-limit",
+        "partner-keys",
+        "partner-screening-limit",
+        "flood-threshold",
+        "log-level"},
        Serve},
       {"migrate",
        "apply pending database migrations and print the schema version",
@@ -248,6 +344,9 @@ int Main(int argc, char** argv) {
     PrintUsage(stderr);
     return 2;
   }
+  // Database, key and any other file this program creates: owner only
+  // (0600 files, 0700 directories).
+  ::umask(077);
   std::vector<std::string> args(argv + 2, argv + argc);
   auto config = Config::Parse(args, ProcessEnvironment());
   if (!config.ok()) return Fail(config.status());

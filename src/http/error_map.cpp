@@ -52,10 +52,14 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
 }
 
 Response JsonError(const Status& status) {
-  // Internal details stay in the logs.
-  std::string_view message = status.code() == StatusCode::kInternal
-                                 ? std::string_view("internal error")
-                                 : std::string_view(status.message());
+  // Storage and internal details stay in the logs: a client sees a fixed
+  // text for internal errors, unavailability and conflicts not about a field.
+  std::string_view message = status.message();
+  if (status.code() == StatusCode::kInternal) message = "internal error";
+  if (status.code() == StatusCode::kUnavailable) message = "service unavailable: retry shortly";
+  if (status.code() == StatusCode::kConflict && status.field().empty()) {
+    message = "conflicts with the current state: retry";
+  }
   boost::json::object root;
   root["error"] = ErrorObject(StatusCodeName(status.code()), message, status.field());
   if (status.code() == StatusCode::kInvalidArgument) {

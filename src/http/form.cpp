@@ -3,6 +3,8 @@
 #include <boost/url/parse_query.hpp>
 #include <string>
 
+#include "domain/text/encoding.h"
+
 namespace parcours::http {
 
 std::optional<std::string> FormData::Get(std::string_view name) const {
@@ -42,6 +44,8 @@ Result<FormData> ParseForm(std::string_view body) {
     std::string key, value;
     p.key.decode(opts, boost::urls::string_token::assign_to(key));
     if (p.has_value) p.value.decode(opts, boost::urls::string_token::assign_to(value));
+    if (!domain::IsValidUtf8(key)) return Status::InvalidArgument("body", "not valid UTF-8 text");
+    if (!domain::IsValidUtf8(value)) return Status::InvalidArgument(key, "not valid UTF-8 text");
     form.Add(std::move(key), std::move(value));
   }
   return form;

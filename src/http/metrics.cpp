@@ -21,10 +21,30 @@ std::string Escape(const std::string& s) {
 
 }  // namespace
 
+std::string_view Metrics::MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                "OPTIONS", "CONNECT", "TRACE", "PATCH"};
+  for (std::string_view k : kKnown) {
+    if (k == method) return k;
+  }
+  return "other";
+}
+
+std::string_view Metrics::StatusClass(int status) {
+  static constexpr std::string_view kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  if (status < 100 || status > 599) return "other";
+  return kClasses[status / 100 - 1];
+}
+
+std::size_t Metrics::SeriesCount() const {
+  std::lock_guard lock(mu_);
+  return requests_.size() + latency_.size();
+}
+
 void Metrics::Record(const std::string& route, const std::string& method, int status,
                      double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{route, method, status}];
+  ++requests_[{route, MethodLabel(method), StatusClass(status)}];
   Histogram& h = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.counts[i];
@@ -36,7 +56,7 @@ void Metrics::Record(const std::string& route, const std::string& method, int st
 std::string Metrics::Render(const std::string& extra) const {
   std::ostringstream out;
   std::lock_guard lock(mu_);
-  out << "# HELP parcours_http_requests_total HTTP requests by route, method and status.\n"
+  out << "# HELP parcours_http_requests_total HTTP requests by route, method and status class.\n"
          "# TYPE parcours_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [route, method, status] = key;

@@ -3,6 +3,8 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -20,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/log.h"
+
 namespace parcours::http {
 namespace {
 
@@ -34,6 +38,28 @@ using tcp = net::ip::tcp;
 // while the 420 KB uncompressed CSS fell from ~8.5k to ~4k, so larger
 // bodies keep the copying path.
 constexpr std::size_t kSendfileMaxBytes = 64 * 1024;
+
+// A connection's buffer never grows past this: chunk-size lines, chunk
+// extensions and trailers must fit (a longer one is a 413), as headers must
+// fit header_limit.
+constexpr std::size_t kBufferSlack = 16 * 1024;
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 std::string MakeRequestIdPrefix() {
   std::random_device rd;
@@ -50,10 +76,12 @@ struct Server::Impl {
         h(std::move(hs)),
         id_prefix(MakeRequestIdPrefix()),
         ioc(opt.io_threads),
-        acceptor(net::make_strand(ioc)),
+        control(net::make_strand(ioc)),
+        acceptor(control),
         workers(static_cast<std::size_t>(opt.worker_threads)),
-        signals(ioc),
-        drain_timer(ioc) {}
+        signals(control),
+        drain_timer(control),
+        accept_timer(control) {}
 
   class Session;
 
@@ -66,31 +94,50 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
   std::atomic<int> in_flight{0};
-  std::chrono::steady_clock::time_point drain_deadline;
+  std::atomic<std::size_t> queued{0};  // requests posted to the workers, not yet started
+  std::atomic<long long> evicted{0};
+  std::atomic<long long> accept_errors{0};
+  std::atomic<bool> workers_abandoned{false};
+  std::atomic<int> running_handlers{0};                  // on the worker pool, started
+  std::chrono::steady_clock::time_point drain_deadline;  // set on the control strand
   std::mutex sessions_mu;
   std::list<std::weak_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
 
   net::io_context ioc;
+  // Accepting, stopping and the drain run on this one strand.
+  net::strand<net::io_context::executor_type> control;
   tcp::acceptor acceptor;
   net::thread_pool workers;
   net::signal_set signals;
   net::steady_timer drain_timer;
+  net::steady_timer accept_timer;
 
   void Accept();
+  void OnAccepted(tcp::socket socket);
+  void MakeRoom();
   void BeginStop();
   void CheckDrained();
+  void RunIoThread();
 };
 
 class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Impl& impl, tcp::socket socket)
-      : impl_(impl), stream_(std::move(socket)), send_timer_(stream_.get_executor()) {
+      : impl_(impl),
+        stream_(std::move(socket)),
+        send_timer_(stream_.get_executor()),
+        buffer_(impl.opt.header_limit + kBufferSlack) {
     ++impl_.connections;
     boost::system::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
-  ~Session() { --impl_.connections; }
+  ~Session() {
+    // A session dropped mid-request (an exception unwound its handler) must
+    // not hold the drain open.
+    if (counted_) --impl_.in_flight;
+    --impl_.connections;
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -99,17 +146,30 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   // Closes the connection if it is between requests (called on Stop).
   void CloseIfIdle() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) {
-        boost::system::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
-      }
+      if (!self->busy_) self->Close();
+    });
+  }
+
+  // True while the connection waits for a request's header (idle keep-alive,
+  // new, or a client sending its header slowly). Any thread.
+  bool waiting() const { return waiting_.load(std::memory_order_relaxed); }
+  // True once a complete request header has arrived on this connection.
+  bool served() const { return served_.load(std::memory_order_relaxed); }
+
+  // Closes the connection to make room at the cap, if it still waits for a
+  // request when its strand runs this.
+  void Evict() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->waiting_ || self->closed_) return;
+      ++self->impl_.evicted;
+      self->Close();
     });
   }
 
  private:
   void ReadHeader() {
     if (impl_.stopping) return Close();
+    waiting_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(impl_.opt.header_limit));
     // The body limit depends on the target: set once the header is read.
@@ -122,8 +182,11 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     first_ = false;
+    waiting_ = false;
     if (ec) {
-      if (ec == bhttp::error::header_limit) return Refuse(431);
+      if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+        return Refuse(431);
+      }
       if (ec == bhttp::error::body_limit) return Refuse(413);
       if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
           ec == net::error::operation_aborted || ec == net::error::connection_reset ||
@@ -132,24 +195,65 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       }
       return Refuse(400);
     }
+    served_ = true;
     busy_ = true;
     started_ = std::chrono::steady_clock::now();
     ++impl_.in_flight;
     counted_ = true;
     const auto& hdr = parser_->get();
+    // RFC 9112 §3.2: exactly one Host field.
+    if (hdr.count(bhttp::field::host) != 1) return Refuse(400);
+    // Only "chunked" is a transfer coding we decode; with Content-Length
+    // beside it the framing is ambiguous (request smuggling).
+    if (hdr.count(bhttp::field::transfer_encoding) > 0) {
+      if (hdr.count(bhttp::field::transfer_encoding) != 1 ||
+          !IEquals(TrimOws(hdr[bhttp::field::transfer_encoding]), "chunked")) {
+        return Refuse(501);
+      }
+      if (hdr.count(bhttp::field::content_length) > 0) return Refuse(400);
+    }
     bool api = hdr.target().starts_with("/api/");
-    std::size_t limit = api ? impl_.opt.api_body_limit : impl_.opt.form_body_limit;
-    parser_->body_limit(limit);
-    if (auto cl = parser_->content_length(); cl && *cl > limit) return Refuse(413);
+    limit_ = api ? impl_.opt.api_body_limit : impl_.opt.form_body_limit;
+    parser_->body_limit(limit_);
+    if (auto cl = parser_->content_length(); cl && *cl > limit_) return Refuse(413);
+    body_wire_bytes_ = 0;
     stream_.expires_after(impl_.opt.read_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->OnBody(ec2); });
+    auto expect = hdr[bhttp::field::expect];
+    if (!expect.empty()) {
+      if (!IEquals(TrimOws(expect), "100-continue")) return Refuse(417);
+      if (!parser_->is_done()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                         [self = shared_from_this()](beast::error_code ec2, std::size_t) {
+                           if (ec2) return self->Finish(/*close=*/true);
+                           self->ReadBody();
+                         });
+        return;
+      }
+    }
+    ReadBody();
+  }
+
+  // Reads the body piece by piece, counting every byte the parser consumes
+  // (chunk-size lines, extensions, trailers included) against the limit.
+  void ReadBody() {
+    if (parser_->is_done()) return OnBody({});
+    bhttp::async_read_some(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                             if (ec) return self->OnBody(ec);
+                             self->body_wire_bytes_ += n;
+                             if (self->body_wire_bytes_ > self->limit_ + kBufferSlack) {
+                               return self->Refuse(413);
+                             }
+                             self->ReadBody();
+                           });
   }
 
   void OnBody(beast::error_code ec) {
     if (ec) {
-      if (ec == bhttp::error::body_limit) return Refuse(413);
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow) {
+        return Refuse(413);
+      }
       if (ec == beast::error::timeout || ec == net::error::operation_aborted ||
           ec == bhttp::error::end_of_stream || ec == net::error::eof ||
           ec == net::error::connection_reset) {
@@ -164,12 +268,36 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       Response resp = impl_.h.handle(*req);
       return Write(req, std::move(resp));
     }
+    if (impl_.queued.fetch_add(1) >= impl_.opt.max_queue) {
+      --impl_.queued;
+      return Refuse(503, req);
+    }
     net::post(impl_.workers, [self = shared_from_this(), req]() mutable {
+      --self->impl_.queued;
+      if (self->ClientGone()) {
+        // Nobody will read the answer: do not run it (it may write).
+        net::post(self->stream_.get_executor(), [self] { self->Finish(/*close=*/true); });
+        return;
+      }
+      ++self->impl_.running_handlers;
       Response resp = self->impl_.h.handle(*req);
+      --self->impl_.running_handlers;
       net::post(self->stream_.get_executor(), [self, req, resp = std::move(resp)]() mutable {
         self->Write(req, std::move(resp));
       });
     });
+  }
+
+  // The client closed or reset its end while the request waited for a
+  // worker. Runs on a worker thread while the session is busy: no operation
+  // is pending on the socket, so peeking at it races with nothing.
+  bool ClientGone() {
+    if (buffer_.size() > 0) return false;  // pipelined bytes: still there
+    char c;
+    const ssize_t n =
+        ::recv(stream_.socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n == 0) return true;
+    return n < 0 && (errno == ECONNRESET || errno == EPIPE || errno == ENOTCONN);
   }
 
   bool BuildRequest(Request& r) {
@@ -193,16 +321,23 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
-  void Refuse(int status) {
-    auto req = std::make_shared<Request>();
-    if (parser_ && parser_->is_header_done()) {
-      req->method = std::string(parser_->get().method_string());
-      req->target = std::string(parser_->get().target());
-      auto sp = req->target.find('?');
-      req->path = req->target.substr(0, sp);
+  void Refuse(int status, std::shared_ptr<Request> req = nullptr) {
+    if (!req) {
+      req = std::make_shared<Request>();
+      if (parser_ && parser_->is_header_done()) {
+        req->method = std::string(parser_->get().method_string());
+        req->target = std::string(parser_->get().target());
+        auto sp = req->target.find('?');
+        req->path = req->target.substr(0, sp);
+        for (const auto& f : parser_->get()) {
+          if (f.name() == bhttp::field::accept_language) {
+            req->headers.emplace_back("accept-language", std::string(f.value()));
+          }
+        }
+      }
+      req->remote_address = remote_;
+      req->request_id = impl_.id_prefix + "-" + std::to_string(impl_.next_id++);
     }
-    req->remote_address = remote_;
-    req->request_id = impl_.id_prefix + "-" + std::to_string(impl_.next_id++);
     req->route = "(refused)";
     if (!counted_) {
       ++impl_.in_flight;
@@ -211,8 +346,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     busy_ = true;
     Response resp = impl_.h.refusal ? impl_.h.refusal(*req, status) : Response{status};
+    if (status == 503 && !resp.HasHeader("Retry-After")) resp.SetHeader("Retry-After", "1");
+    // The request's body may be unread: answer, then half-close and drain
+    // (Linger) so the client reads the answer instead of a reset.
     resp.close_connection = true;
     keep_alive_ = false;
+    linger_ = true;
     Write(req, std::move(resp));
   }
 
@@ -326,24 +465,56 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     if (impl_.h.on_done) impl_.h.on_done(req, resp, secs);
+    if (linger_ && !ec.failed()) {
+      Finish(/*close=*/false, /*linger=*/true);
+      return;
+    }
     Finish(close || ec.failed());
   }
 
-  void Finish(bool close) {
+  void Finish(bool close, bool linger = false) {
     if (counted_) {
       --impl_.in_flight;
       counted_ = false;
     }
     busy_ = false;
+    if (linger) return Linger();
     if (close || impl_.stopping) return Close();
     ReadHeader();
   }
 
+  // After a refusal: no more writes (FIN), then read and discard what the
+  // client still sends, for at most opt.linger, so that closing with unread
+  // bytes does not make the kernel answer with a reset before the client
+  // has read the refusal.
+  void Linger() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    buffer_.clear();
+    linger_deadline_ = std::chrono::steady_clock::now() + impl_.opt.linger;
+    DrainStep();
+  }
+
+  void DrainStep() {
+    auto left = linger_deadline_ - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return Close();
+    stream_.expires_after(left);
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->Close();
+                              self->DrainStep();
+                            });
+  }
+
   void Close() {
+    if (closed_) return;
+    closed_ = true;
+    waiting_ = false;
     boost::system::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
-    if (impl_.stopping) net::post(impl_.ioc, [&impl = impl_] { impl.CheckDrained(); });
+    if (impl_.stopping) net::post(impl_.control, [&impl = impl_] { impl.CheckDrained(); });
   }
 
   // A response being sent from a file (WriteFile).
@@ -368,50 +539,101 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string remote_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point linger_deadline_;
+  std::array<char, 4096> drain_{};
+  std::size_t limit_ = 0;
+  std::size_t body_wire_bytes_ = 0;
+  std::atomic<bool> waiting_{false};
+  std::atomic<bool> served_{false};
   bool first_ = true;
   bool busy_ = false;
   bool counted_ = false;
   bool keep_alive_ = true;
+  bool linger_ = false;
+  bool closed_ = false;
 };
 
 void Server::Impl::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || stopping) return;
-      // Transient (EMFILE...): keep accepting.
-      return Accept();
+      ++accept_errors;
+      if (ec == net::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+          ec.value() == ENOMEM) {
+        // Out of file descriptors: accepting again at once would spin (the
+        // pending connection stays in the backlog). Make room and wait.
+        log::Warn("accept failed, backing off", {{"error", std::string_view(ec.message())}});
+        MakeRoom();
+        accept_timer.expires_after(opt.accept_backoff);
+        accept_timer.async_wait([this](beast::error_code tec) {
+          if (!tec && !stopping) Accept();
+        });
+        return;
+      }
+      return Accept();  // ECONNABORTED and such: the next one is fine
     }
     if (stopping) return;
-    auto session = std::make_shared<Session>(*this, std::move(socket));
-    {
-      std::lock_guard lock(sessions_mu);
-      for (auto it = sessions.begin(); it != sessions.end();) {
-        it = it->expired() ? sessions.erase(it) : std::next(it);
-      }
-      sessions.push_back(session);
-    }
-    session->Start();
+    OnAccepted(std::move(socket));
     Accept();
   });
+}
+
+void Server::Impl::OnAccepted(tcp::socket socket) {
+  auto session = std::make_shared<Session>(*this, std::move(socket));
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      it = it->expired() ? sessions.erase(it) : std::next(it);
+    }
+    sessions.push_back(session);
+  }
+  if (connections > opt.max_connections) MakeRoom();
+  session->Start();
+}
+
+// Closes the oldest connection waiting for its first request (a slowloris or
+// an idle client), else the oldest idle keep-alive connection.
+void Server::Impl::MakeRoom() {
+  std::shared_ptr<Session> victim;
+  std::lock_guard lock(sessions_mu);
+  for (const auto& w : sessions) {
+    auto s = w.lock();
+    if (s && s->waiting() && !s->served()) {
+      victim = s;
+      break;
+    }
+  }
+  if (!victim) {
+    for (const auto& w : sessions) {
+      auto s = w.lock();
+      if (s && s->waiting()) {
+        victim = s;
+        break;
+      }
+    }
+  }
+  if (victim) victim->Evict();
 }
 
 void Server::Impl::BeginStop() {
   if (stopping.exchange(true)) return;
   drain_deadline = std::chrono::steady_clock::now() + opt.drain_timeout;
-  net::post(acceptor.get_executor(), [this] {
-    boost::system::error_code ec;
-    acceptor.close(ec);
-  });
+  boost::system::error_code ec;
+  acceptor.close(ec);
+  accept_timer.cancel();
   {
     std::lock_guard lock(sessions_mu);
     for (auto& w : sessions) {
       if (auto s = w.lock()) s->CloseIfIdle();
     }
   }
-  net::post(ioc, [this] { CheckDrained(); });
+  CheckDrained();
 }
 
+// Runs on the control strand only, so the drain timer is armed by one
+// thread at a time.
 void Server::Impl::CheckDrained() {
+  if (!stopping) return;
   if (in_flight == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
     // Sessions still open here are idle or past the deadline.
     ioc.stop();
@@ -421,6 +643,22 @@ void Server::Impl::CheckDrained() {
   drain_timer.async_wait([this](beast::error_code ec) {
     if (!ec) CheckDrained();
   });
+}
+
+// An exception escaping a handler is logged; the handler's session (and its
+// connection) died with the unwinding; the thread goes back to serving.
+void Server::Impl::RunIoThread() {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      log::Error("exception on an I/O thread; connection closed",
+                 {{"error", std::string_view(e.what())}});
+    } catch (...) {
+      log::Error("exception on an I/O thread; connection closed", {});
+    }
+  }
 }
 
 Server::Server(ServerOptions options, Handlers handlers)
@@ -448,7 +686,7 @@ std::string Server::Listen() {
     return "cannot listen on " + impl_->opt.bind + ":" + std::to_string(impl_->opt.port) + ": " +
            ec.message();
   }
-  impl_->Accept();
+  net::post(impl_->control, [this] { impl_->Accept(); });
   return {};
 }
 
@@ -457,15 +695,29 @@ unsigned short Server::port() const { return impl_->acceptor.local_endpoint().po
 void Server::Run() {
   std::vector<std::thread> threads;
   for (int i = 1; i < impl_->opt.io_threads; ++i) {
-    threads.emplace_back([this] { impl_->ioc.run(); });
+    threads.emplace_back([this] { impl_->RunIoThread(); });
   }
-  impl_->ioc.run();
+  impl_->RunIoThread();
   for (auto& t : threads) t.join();
+  // Handlers still running get what is left of the drain timeout; queued
+  // ones are dropped (their connections are gone with the I/O threads).
+  impl_->workers.stop();
+  const auto now = std::chrono::steady_clock::now();
+  const auto deadline =
+      std::max(impl_->stopping ? impl_->drain_deadline : now, now + std::chrono::milliseconds(100));
+  while (impl_->running_handlers > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (impl_->running_handlers > 0) {
+    log::Warn("worker threads still busy after the drain timeout; leaving them", {});
+    impl_->workers_abandoned = true;
+    return;
+  }
   impl_->workers.join();
 }
 
 void Server::Stop() {
-  net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+  net::post(impl_->control, [this] { impl_->BeginStop(); });
 }
 
 void Server::StopOnSignals() {
@@ -478,5 +730,8 @@ void Server::StopOnSignals() {
 
 int Server::active_connections() const { return impl_->connections; }
 int Server::in_flight() const { return impl_->in_flight; }
+long long Server::evicted() const { return impl_->evicted; }
+long long Server::accept_errors() const { return impl_->accept_errors; }
+bool Server::workers_abandoned() const { return impl_->workers_abandoned; }
 
 }  // namespace parcours::http

@@ -5,8 +5,23 @@
 // block (database) run on a separate pool of `worker_threads`, so idle
 // keep-alive clients cost no thread and a slow commit never stalls accepts.
 // Requests whose body exceeds the limit get a 413 (then the connection
-// closes); headers are limited too. Stop() stops accepting, lets in-flight
-// requests finish (up to drain_timeout), then returns from Run().
+// half-closes and drains briefly, so the client reads the 413 rather than a
+// reset); headers are limited too. Chunked bodies count toward the limit
+// with their framing, extensions and trailers. A request needs exactly one
+// Host field (RFC 9112 §3.2); Transfer-Encoding other than "chunked" gets
+// 501. "Expect: 100-continue" is answered once the limits are checked.
+//
+// Open connections are capped (max_connections): at the cap, the oldest
+// connection waiting for a request (never sent one first) is closed so a new
+// client is always served. EMFILE on accept backs off instead of spinning.
+// The worker queue is bounded (max_queue): beyond it, 503 + Retry-After; a
+// queued request whose client has gone is dropped before it runs. An
+// exception escaping a handler on an I/O thread is logged, its connection
+// closed, and the thread keeps serving.
+//
+// Stop() stops accepting, lets in-flight requests finish (up to
+// drain_timeout, on one strand), then returns from Run(); joining the worker
+// pool is bounded by the same timeout.
 #pragma once
 
 #include <chrono>
@@ -30,6 +45,10 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};  // for one request, headers + body
   std::chrono::seconds idle_timeout{60};  // between keep-alive requests
   std::chrono::seconds drain_timeout{20};
+  int max_connections = 4096;
+  std::size_t max_queue = 512;                   // requests waiting for a worker
+  std::chrono::milliseconds accept_backoff{50};  // after EMFILE / ENFILE
+  std::chrono::milliseconds linger{1000};        // draining after a refusal
 };
 
 // Decides where a request runs. `inline_handler` answers on the I/O thread
@@ -64,6 +83,12 @@ class Server {
 
   int active_connections() const;
   int in_flight() const;
+  // Connections closed to make room at the cap; accept errors seen.
+  long long evicted() const;
+  long long accept_errors() const;
+  // True when Run() returned with handlers still running past the drain
+  // timeout; the destructor would wait for them: the caller should exit.
+  bool workers_abandoned() const;
 
  private:
   struct Impl;

@@ -23,7 +23,11 @@ constexpr const char* kCsp =
     "font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'";
 
-void AddSecurityHeaders(Response& r) {
+void AddSecurityHeaders(Response& r, int hsts_max_age) {
+  if (hsts_max_age > 0) {
+    r.SetHeader("Strict-Transport-Security",
+                "max-age=" + std::to_string(hsts_max_age) + "; includeSubDomains");
+  }
   if (!r.HasHeader("Content-Security-Policy")) r.SetHeader("Content-Security-Policy", kCsp);
   if (!r.HasHeader("X-Frame-Options")) {
     // Embeddable pages set their own frame-ancestors and no X-Frame-Options.
@@ -48,6 +52,7 @@ void AddSecurityHeaders(Response& r) {
 struct WebApp::Impl {
   WebContext ctx;
   Router router;
+  std::unique_ptr<RequestGuard> guard;
 };
 
 WebApp::WebApp() : impl_(std::make_unique<Impl>()) {}
@@ -57,6 +62,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
                                                app::Clock& clock, app::Random& random,
                                                const app::Sealer& sealer) {
   auto app = std::unique_ptr<WebApp>(new WebApp());
+  app->impl_->guard = std::make_unique<RequestGuard>(options.guard);
   WebContext& ctx = app->impl_->ctx;
   ctx.options = options;
   ctx.storage = &storage;
@@ -86,6 +92,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
                                                            *ctx.communes, *ctx.recontact_gate);
   ctx.recontacts =
       std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
+  ctx.recontacts->SetFloodThreshold(options.flood_threshold);
+  ctx.results = std::make_unique<ResultAccess>(sealer, clock);
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
@@ -93,6 +101,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterScreeningApiRoutes(r, ctx);
   RegisterScreeningPageRoutes(r, ctx);
   RegisterDirectoryRoutes(r, ctx);
+  RegisterQuickExitRoutes(r, ctx);
   return app;
 }
 
@@ -102,7 +111,8 @@ Response WebApp::Handle(Request& req) {
   try {
     auto m = impl_->router.Find(req);
     if (m.handler) {
-      resp = (*m.handler)(req);
+      auto refused = impl_->guard->Check(req, ctx, std::chrono::steady_clock::now());
+      resp = refused ? std::move(*refused) : (*m.handler)(req);
     } else if (!m.allowed.empty()) {
       req.route = "(method not allowed)";
       resp = ctx.Error(req, 405);
@@ -119,7 +129,7 @@ Response WebApp::Handle(Request& req) {
                                  {"error", std::string_view(e.what())}});
     resp = ctx.Error(req, 500);
   }
-  AddSecurityHeaders(resp);
+  AddSecurityHeaders(resp, ctx.options.hsts_max_age);
   resp.SetHeader("X-Request-Id", req.request_id);
   // Demo data loaded: API clients see it on every response (README).
   if (req.path.starts_with("/api/") && ctx.DemoLoaded()) resp.SetHeader("Parcours-Demo", "true");
@@ -135,14 +145,14 @@ Handlers WebApp::MakeHandlers() {
   h.handle = [this](Request& req) { return Handle(req); };
   h.refusal = [this](const Request& req, int status) {
     Response r = impl_->ctx.Error(req, status);
-    AddSecurityHeaders(r);
+    AddSecurityHeaders(r, impl_->ctx.options.hsts_max_age);
     return r;
   };
   h.on_done = [this](const Request& req, const Response& resp, double secs) {
     impl_->ctx.metrics.Record(req.route.empty() ? "(none)" : req.route, req.method, resp.status,
                               secs);
     log::Info("request", {{"request_id", req.request_id},
-                          {"method", req.method},
+                          {"method", Metrics::MethodLabel(req.method)},
                           {"route", req.route},
                           {"status", static_cast<std::int64_t>(resp.status)},
                           {"duration_ms", secs * 1000.0},

@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "http/message.h"
+#include "http/request_guard.h"
 #include "http/server.h"
 
 namespace parcours::app {
@@ -23,6 +24,11 @@ namespace parcours::http {
 struct WebOptions {
   std::string share_dir;  // holds templates/, data/, static/, node_modules/
   std::string dsfr_version = "1.15.3";
+  // Public-surface hardening (request_guard.h), /metrics and HSTS.
+  GuardOptions guard;
+  std::string metrics_token;  // empty: /metrics is not served (404)
+  int hsts_max_age = 0;       // seconds; 0: no Strict-Transport-Security header
+  int flood_threshold = 20;   // recontact requests per territory per hour before flagging
 };
 
 class WebApp {

@@ -59,6 +59,13 @@ struct AlertRecord {
   bool crisis = false;
   std::vector<unsigned char> contact_sealed;  // secretbox(nonce||ciphertext), may be empty
   TimestampMs updated_at = 0;
+  // Keyed hashes of the normalised phone and e-mail ("p:…", "e:…", space
+  // separated), so a repeat request of one contact is found without
+  // storing the contact in clear. Empty: none (requests made before V006).
+  std::optional<std::string> contact_key;
+  // Accepted while the territory received more requests than its flood
+  // threshold: the coordinator's report lists these.
+  bool suspected_flood = false;
 
   bool operator==(const AlertRecord&) const = default;
 };

@@ -42,6 +42,11 @@ class Transaction {
   // The alert raised from a screening (at most one), if any.
   virtual Result<std::optional<AlertRecord>> FindAlertByScreening(
       std::string_view screening_id) = 0;
+  // An open alert (status other than "closed") of `territory_code` whose
+  // contact_key shares one hash with `hashes` (each a "p:…" or "e:…"
+  // token), if any.
+  virtual Result<std::optional<AlertRecord>> FindOpenAlertByContact(
+      std::string_view territory_code, const std::vector<std::string>& hashes) = 0;
   // Alerts of one territory ("" = outside queue), oldest deadline first.
   virtual Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory_code,
                                                       int limit) = 0;
@@ -49,6 +54,9 @@ class Transaction {
   // Installation settings (name → value); PutSetting inserts or replaces.
   virtual Result<std::optional<std::string>> GetSetting(std::string_view name) = 0;
   virtual Status PutSetting(std::string_view name, std::string_view value) = 0;
+  // Inserts the setting only when it does not exist yet; true when it was
+  // inserted. Two transactions racing on a new name: exactly one inserts.
+  virtual Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) = 0;
 
   // Appends to the audit log; returns the entry's id.
   virtual Result<std::int64_t> AppendAudit(const AuditEntry& e) = 0;

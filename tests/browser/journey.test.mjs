@@ -123,7 +123,7 @@ for (const j of journeys) {
       await page.waitForSelector('.fr-alert--success');
       await checkAxe(page, j.js, `journey-${j.name}-5-recontact-done`);
       const text = await page.textContent('main');
-      const ref = text.match(/[0-9A-Z]{4}-[0-9A-Z]{4}/)[0];
+      const ref = text.match(/[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}/)[0];
       const [alert] = sqlite(dbPath, `SELECT kind, urgency, territory_code FROM alerts WHERE reference = '${ref}'`);
       assert.ok(alert, 'alert stored');
       if (j.crisis) {

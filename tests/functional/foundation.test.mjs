@@ -126,8 +126,9 @@ test('static assets: long cache, ETag, 304, gzip', async () => {
 
 test('metrics in Prometheus format', async () => {
   await fetch(`${srv.base}/healthz`);
-  const text = await (await fetch(`${srv.base}/metrics`)).text();
-  assert.match(text, /parcours_http_requests_total\{route="\/healthz",method="GET",status="200"\} \d+/);
+  assert.equal((await fetch(`${srv.base}/metrics`)).status, 404, 'not public without a token');
+  const text = await (await fetch(`${srv.base}/metrics`, { headers: { authorization: `Bearer ${srv.metricsToken}` } })).text();
+  assert.match(text, /parcours_http_requests_total\{route="\/healthz",method="GET",status="2xx"\} \d+/);
   assert.match(text, /parcours_http_request_duration_seconds_bucket/);
   assert.match(text, /parcours_db_pool_connections \d+/);
   assert.match(text, /parcours_db_commits_total \d+/);

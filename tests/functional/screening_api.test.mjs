@@ -208,13 +208,18 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
   const t0 = Date.now();
   const r = await post('/api/v1/recontact-requests', good);
   assert.equal(r.res.status, 201);
-  assert.match(r.body.reference, /^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-  assert.equal(r.body.urgency, 'immediate');
+  assert.match(r.body.reference, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
   assert.equal(r.body.territory, 'normandie');
-  assert.ok(r.body.deadline_at_ms > t0, 'deadline in the future');
-  assert.ok(r.body.deadline_at_ms <= t0 + 4 * 24 * 3600e3, 'within the next opening hours');
+  // The receipt says nothing of the urgency (an item-10 answer) nor the hour.
+  for (const key of ['urgency', 'deadline_at_ms', 'created_at_ms', 'sub_territory']) {
+    assert.equal(key in r.body, false, key);
+  }
+  assert.match(r.body.created_on, /^\d{4}-\d{2}-\d{2}$/);
 
-  const [alert] = sqlite(dbPath, `SELECT kind, crisis, territory_code, hex(contact_sealed) AS sealed FROM alerts WHERE reference = '${r.body.reference}'`);
+  const [alert] = sqlite(dbPath, `SELECT kind, crisis, territory_code, urgency, deadline_at, hex(contact_sealed) AS sealed FROM alerts WHERE reference = '${r.body.reference}'`);
+  assert.equal(alert.urgency, 'immediate');
+  assert.ok(alert.deadline_at > t0, 'deadline in the future');
+  assert.ok(alert.deadline_at <= t0 + 4 * 24 * 3600e3, 'within the next opening hours');
   assert.equal(alert.kind, 'item10');
   assert.equal(alert.crisis, 1);
   assert.equal(alert.territory_code, 'normandie');
@@ -233,7 +238,10 @@ test('recontact after an item-10 screening: an immediate alert routed to the ter
   const status = await (await fetch(`${srv.base}/api/v1/recontact-requests/${r.body.reference}`)).json();
   assert.equal(status.status, 'new');
   assert.equal(JSON.stringify(status).includes('0612345678'), false, 'no contact details in the status');
-  const missing = await fetch(`${srv.base}/api/v1/recontact-requests/AAAA-AAAA`);
+  for (const key of ['urgency', 'deadline_at_ms', 'created_at_ms', 'sub_territory']) {
+    assert.equal(key in status, false, key);
+  }
+  const missing = await fetch(`${srv.base}/api/v1/recontact-requests/AAAAA-AAAAA-AAAAA`);
   assert.equal(missing.status, 404);
   } finally {
     await srv.stop();
@@ -269,7 +277,10 @@ test('a recontact alert is routed to the most specific sub-territory of the pare
     });
     assert.equal(r.res.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.territory, 'hauts-de-france');
-    assert.equal(r.body.sub_territory, 'hdf-ptsm-lille');
+    const sub = (ref) => sqlite(demo.database.replace(/^sqlite:/, ''),
+      `SELECT sub_territory_code AS s FROM alerts WHERE reference = '${ref}'`)[0].s;
+    assert.equal('sub_territory' in r.body, false, 'not told to the parent');
+    assert.equal(sub(r.body.reference), 'hdf-ptsm-lille');
     // A commune of the department outside the PTSM area: the department's sub-territory.
     const roubaix = await post2('/api/v1/screenings', { ...valid(), postcode: '59100', commune_code: '59512' });
     assert.equal(roubaix.res.status, 201, JSON.stringify(roubaix.body));
@@ -277,7 +288,7 @@ test('a recontact alert is routed to the most specific sub-territory of the pare
       screening_id: roubaix.body.id, name: 'Sam', phone: '0612345678', may_leave_message: false,
       caller_intro: 'neutral', consent: true,
     });
-    assert.equal(r2.body.sub_territory, 'hdf-59');
+    assert.equal(sub(r2.body.reference), 'hdf-59');
   } finally {
     await s2.stop();
   }

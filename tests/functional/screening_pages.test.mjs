@@ -34,18 +34,24 @@ test('missing answers keep the page, store nothing, and never put answers in a U
   const q = await postForm('/depistage', { step: 'about', ...about });
   assert.equal(q.res.status, 200);
   const id = q.html.match(/name="screening_id" value="([0-9a-z]{26})"/)[1];
+  const token = q.html.match(/name="form_token" value="([^"]+)"/)[1];
   assert.doesNotMatch(q.html, /<form method="get"/, 'questionnaire posts');
   const before = count(srv.dbPath, 'screenings');
-  const partial = await postForm('/depistage', { step: 'questions', screening_id: id, ...about, q1: '0', q2: '1' });
+  const partial = await postForm('/depistage', { step: 'questions', screening_id: id, form_token: token, ...about, q1: '0', q2: '1' });
   assert.equal(partial.res.status, 400);
   assert.match(partial.html, /Choisissez une réponse à la question 3/);
   assert.equal(count(srv.dbPath, 'screenings'), before);
   const answers = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`q${i + 1}`, '3']));
-  const done = await postForm('/depistage', { step: 'questions', screening_id: id, ...about, ...answers });
+  const unsigned = await postForm('/depistage', { step: 'questions', screening_id: id, ...about, ...answers });
+  assert.equal(unsigned.res.status, 403, 'a form without its token is refused');
+  assert.equal(count(srv.dbPath, 'screenings'), before);
+  const done = await postForm('/depistage', { step: 'questions', screening_id: id, form_token: token, ...about, ...answers });
   assert.equal(done.res.status, 200);
+  assert.equal(done.res.redirected, true, 'post-redirect-get');
+  assert.match(done.res.url, /\/depistage\/resultat\?r=/);
   assert.match(done.html, /Score : 9 sur 30/);
   // Sent twice (reload): the same screening, not a second one.
-  const again = await postForm('/depistage', { step: 'questions', screening_id: id, ...about, ...answers });
+  const again = await postForm('/depistage', { step: 'questions', screening_id: id, form_token: token, ...about, ...answers });
   assert.equal(again.res.status, 200);
   assert.equal(count(srv.dbPath, 'screenings'), before + 1);
   assert.doesNotMatch(done.html, /href="[^"]*q1=/, 'no answer in any link');

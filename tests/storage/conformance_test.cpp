@@ -779,3 +779,71 @@ TEST_F(StorageConformance, AlertKeepsItsSubTerritory) {
 
 }  // namespace
 }  // namespace parcours::storage
+
+namespace parcours::storage {
+namespace {
+
+TEST_F(StorageConformance, OpenAlertFoundByOneOfItsContactHashesInItsTerritory) {
+  Migrate();
+  AlertRecord a = MakeAlert("a1", "normandie", 1754303600000);
+  a.contact_key = "p:aaaa e:bbbb";
+  a.suspected_flood = true;
+  AlertRecord closed = MakeAlert("a2", "normandie", 1754303600000);
+  closed.contact_key = "p:cccc";
+  closed.status = "closed";
+  AlertRecord legacy = MakeAlert("a3", "normandie", 1754303600000);  // before V006: no key
+  ASSERT_TRUE(Insert(a).ok());
+  ASSERT_TRUE(Insert(closed).ok());
+  ASSERT_TRUE(Insert(legacy).ok());
+  EXPECT_EQ(Alert("a1"), a) << "contact_key and suspected_flood round-trip";
+  auto find = [&](std::string territory, std::vector<std::string> hashes) {
+    std::optional<AlertRecord> out;
+    EXPECT_TRUE(store_
+                    ->Read([&](Transaction& tx) {
+                      auto r = tx.FindOpenAlertByContact(territory, hashes);
+                      if (!r.ok()) return r.status();
+                      out = std::move(*r);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(find("normandie", {"e:bbbb"})->id, "a1");
+  EXPECT_EQ(find("normandie", {"p:zzzz", "p:aaaa"})->id, "a1");
+  EXPECT_FALSE(find("occitanie", {"p:aaaa"}).has_value()) << "another territory";
+  EXPECT_FALSE(find("normandie", {"p:cccc"}).has_value()) << "closed";
+  EXPECT_FALSE(find("normandie", {"p:aaa"}).has_value()) << "whole tokens only";
+  EXPECT_FALSE(find("normandie", {"e:bbbb p:aaaa"}).has_value());
+  EXPECT_FALSE(find("normandie", {}).has_value());
+}
+
+TEST_F(StorageConformance, SettingInsertedIfAbsentOnlyOnce) {
+  Migrate();
+  auto insert = [&](const char* value) {
+    bool inserted = false;
+    EXPECT_TRUE(store_
+                    ->Transact([&](Transaction& tx) {
+                      auto r = tx.InsertSettingIfAbsent("fp", value);
+                      if (!r.ok()) return r.status();
+                      inserted = *r;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return inserted;
+  };
+  EXPECT_TRUE(insert("first"));
+  EXPECT_FALSE(insert("second"));
+  std::optional<std::string> v;
+  ASSERT_TRUE(store_
+                  ->Read([&](Transaction& tx) {
+                    auto r = tx.GetSetting("fp");
+                    if (!r.ok()) return r.status();
+                    v = *r;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(v, "first");
+}
+
+}  // namespace
+}  // namespace parcours::storage

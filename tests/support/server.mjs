@@ -9,11 +9,20 @@ import readline from 'node:readline';
 export const BIN = process.env.PARCOURS_BIN ||
   path.resolve(import.meta.dirname, '../../build-asan/parcours');
 
-export async function startServer({ args = [], env = {}, database } = {}) {
+// Functional and browser tests send many requests from one address: they
+// run with generous per-address limits unless `productionLimits` is set
+// (tests/hostile checks the shipped defaults). /metrics gets a token.
+const RELAXED_LIMITS = ['--screening-limit', '100000', '--recontact-limit', '100000',
+  '--lookup-limit', '100000', '--flood-threshold', '100000'];
+
+export async function startServer({ args = [], env = {}, database, productionLimits = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'parcours-test-'));
   const dbPath = path.join(dir, 'parcours.db');
   const db = database || `sqlite:${dbPath}`;
-  const child = spawn(BIN, ['serve', '--database', db, '--port', '0', ...args], {
+  const metricsToken = 'test-metrics-token';
+  const limits = productionLimits ? [] : RELAXED_LIMITS;
+  const child = spawn(BIN, ['serve', '--database', db, '--port', '0',
+    '--metrics-token', metricsToken, ...limits, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -33,7 +42,7 @@ export async function startServer({ args = [], env = {}, database } = {}) {
   });
   const base = `http://127.0.0.1:${port}`;
   return {
-    base, port, dir, dbPath, child, logs, exited,
+    base, port, dir, dbPath, child, logs, exited, metricsToken,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const r = await exited;

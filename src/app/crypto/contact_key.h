@@ -6,6 +6,9 @@
 //   created at `path` (mode 0600) and its fingerprint recorded;
 // - key file missing but a fingerprint exists: refused (sealed data would
 //   become unreadable).
+// The key file is created with O_EXCL and the fingerprint inserted only if
+// none exists: of two instances starting on one new database, one records
+// its key and the other is refused (kConflict) until it has that key file.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -101,6 +102,21 @@ std::string Sealer::Fingerprint() const {
   unsigned char h[16];
   crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(kLabel), sizeof kLabel - 1,
                      key_.data(), key_.size());
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
+std::string Sealer::Mac(std::string_view context, std::string_view message) const {
+  InitSodium();
+  char ctx[crypto_kdf_CONTEXTBYTES] = {};
+  std::memcpy(ctx, context.data(), std::min(context.size(), sizeof ctx));
+  unsigned char subkey[crypto_generichash_KEYBYTES];
+  crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, ctx, key_.data());
+  unsigned char h[16];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), subkey, sizeof subkey);
+  sodium_memzero(subkey, sizeof subkey);
   char hex[33];
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   return hex;

@@ -37,6 +37,12 @@ class Sealer {
   // Not secret: identifies the key (BLAKE2b keyed hash of a constant).
   std::string Fingerprint() const;
 
+  // A keyed hash (BLAKE2b, 128 bits, hex) of `message` under a subkey of
+  // this key derived for `context` (exactly 8 characters, e.g. "contactm"
+  // for matching contact details, "formtokn" for form tokens). Equal inputs
+  // give equal outputs; without the key nothing can be learnt or forged.
+  std::string Mac(std::string_view context, std::string_view message) const;
+
  private:
   std::array<unsigned char, kKeyBytes> key_{};
 };

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "app/geography.h"
+#include "core/fair_shared_mutex.h"
 #include "domain/directory/commune_code.h"
 #include "domain/geo/spatial_index.h"
 #include "domain/text/fold.h"
@@ -95,7 +96,10 @@ struct DirectorySearch::Impl {
   std::mutex refresh_mu;  // one refresher at a time
   std::atomic<std::int64_t> last_refresh_ns{0};
 
-  mutable std::shared_mutex mu;
+  // Fair: a refresher (writer) gets in within the time current searches
+  // take, whatever the search load (a deactivated emergency service must
+  // leave the results within seconds).
+  mutable FairSharedMutex mu;
   // GUARDED_BY(mu):
   std::int64_t resource_seq = 0;
   std::int64_t commune_seq = -1;

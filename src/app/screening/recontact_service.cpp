@@ -75,27 +75,57 @@ std::optional<CallerIntro> ParseCallerIntro(std::string_view s) {
 
 std::string NewReference(Random& random) {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const std::string bytes = random.Bytes(5);
-  std::uint64_t v = 0;
-  for (unsigned char b : bytes) v = (v << 8) | b;
+  const std::string bytes = random.Bytes(10);
   std::string ref;
-  for (int i = 7; i >= 0; --i) {
-    ref += kAlphabet[(v >> (5 * i)) & 31];
-    if (i == 4) ref += '-';
+  int bit = 0;  // 15 symbols × 5 bits taken from the 80 random bits
+  for (int i = 0; i < 15; ++i) {
+    int v = 0;
+    for (int k = 0; k < 5; ++k, ++bit) {
+      const auto byte = static_cast<unsigned char>(bytes[static_cast<std::size_t>(bit / 8)]);
+      v = (v << 1) | ((byte >> (7 - bit % 8)) & 1);
+    }
+    if (i == 5 || i == 10) ref += '-';
+    ref += kAlphabet[v];
   }
   return ref;
 }
 
+std::string NormaliseReference(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ') continue;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    out += c;
+  }
+  return out;
+}
+
 bool IsReference(std::string_view s) {
-  if (s.size() != 9 || s[4] != '-') return false;
+  // 17 characters in groups of 5 (current), or 9 in groups of 4 (before).
+  const bool current = s.size() == 17 && s[5] == '-' && s[11] == '-';
+  const bool legacy = s.size() == 9 && s[4] == '-';
+  if (!current && !legacy) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i == 4) continue;
+    if (s[i] == '-' && (current ? (i == 5 || i == 11) : i == 4)) continue;
     const char c = s[i];
     const bool ok = (c >= '0' && c <= '9') ||
                     (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U');
     if (!ok) return false;
   }
   return true;
+}
+
+std::vector<std::string> ContactHashes(const Sealer& sealer, const ContactDetails& c) {
+  std::vector<std::string> out;
+  if (!c.phone.empty()) out.push_back("p:" + sealer.Mac("contactm", "phone:" + c.phone));
+  if (!c.email.empty()) {
+    std::string email = c.email;
+    for (auto& ch : email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    out.push_back("e:" + sealer.Mac("contactm", "email:" + email));
+  }
+  return out;
 }
 
 std::string EncodeContact(const ContactDetails& c) {
@@ -221,6 +251,11 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   a.crisis = screening->orientation.crisis;
   a.contact_sealed = sealer_.Seal(EncodeContact(c));
   a.updated_at = now;
+  const std::vector<std::string> hashes = ContactHashes(sealer_, c);
+  std::string joined;
+  for (const auto& h : hashes) joined += (joined.empty() ? "" : " ") + h;
+  a.contact_key = joined;
+  a.suspected_flood = flood_->Record(territory.code, now);
 
   std::optional<storage::AlertRecord> existing;
   Status st = storage_.Transact([&](storage::Transaction& tx) {
@@ -228,6 +263,15 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
     if (!prior.ok()) return prior.status();
     if (*prior) {
       existing = std::move(*prior);
+      return Status::Ok();
+    }
+    // One open request per contact and territory, unless this one is more
+    // urgent than the open one (an item-10 answer is never folded into a
+    // routine request).
+    auto same = tx.FindOpenAlertByContact(a.territory_code, hashes);
+    if (!same.ok()) return same.status();
+    if (*same && (!a.crisis || (*same)->crisis)) {
+      existing = std::move(*same);
       return Status::Ok();
     }
     if (screening->record.commune_code) {
@@ -256,7 +300,8 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   return r;
 }
 
-Result<RecontactReceipt> RecontactService::FindByReference(const std::string& reference) {
+Result<RecontactReceipt> RecontactService::FindByReference(const std::string& typed) {
+  const std::string reference = NormaliseReference(typed);
   if (!IsReference(reference)) return Status::NotFound("no such request");
   std::optional<storage::AlertRecord> alert;
   Status st = storage_.Read([&](storage::Transaction& tx) {

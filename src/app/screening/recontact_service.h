@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/screening/flood_monitor.h"
 #include "app/screening/screening_service.h"
 #include "core/status.h"
 #include "storage/records.h"
@@ -77,7 +78,11 @@ class RecontactService {
   // Otherwise every field at fault at once (kInvalidArgument, in this
   // order): screening_id (unknown), name, phone, email, contact (neither
   // given), slots, may_leave_message, caller_intro, consent. A second
-  // request for the same screening returns the first one (already_requested).
+  // request for the same screening, or from the same contact (phone or
+  // e-mail) while a request of that contact is open in the territory,
+  // returns the first one (already_requested) — unless the new one is more
+  // urgent (item 10), which is always recorded. Requests past the
+  // territory's flood threshold are accepted and flagged (suspected_flood).
   Result<RecontactReceipt> Request(const RecontactInput& in);
 
   // Status of a request by its reference (no contact details). kNotFound.
@@ -87,7 +92,11 @@ class RecontactService {
   // (decided by RecontactGate when the outcome was computed).
   static bool Offered(const ScreeningOutcome& s) { return s.recontact != nullptr; }
 
+  // Requests per territory per hour past which new ones are flagged.
+  void SetFloodThreshold(int per_hour) { flood_ = std::make_unique<FloodMonitor>(per_hour); }
+
  private:
+  std::unique_ptr<FloodMonitor> flood_ = std::make_unique<FloodMonitor>(20);
   ScreeningService& screenings_;
   storage::Storage& storage_;
   Clock& clock_;
@@ -104,8 +113,17 @@ Result<ContactDetails> DecodeContact(std::string_view json);
 std::optional<std::string> MostSpecificSubTerritory(
     const std::vector<storage::SubTerritoryRecord>& candidates, std::string_view territory_code);
 
-// "K7M2-9QXD": 8 symbols of Crockford base32 (40 bits), upper case.
+// "K7M2Q-9QXDA-3B4C7": 15 symbols of Crockford base32 (75 bits), upper case,
+// in three groups a parent can read over the phone.
 std::string NewReference(Random& random);
+// A reference as typed: upper case, O read as 0, I and L as 1, spaces
+// dropped (Crockford's rules).
+std::string NormaliseReference(std::string_view s);
+// True for the current format and for the 8-symbol one ("K7M2-9QXD") of
+// requests made before it.
 bool IsReference(std::string_view s);
+// The keyed hashes ("p:…" of the phone, "e:…" of the lower-case e-mail)
+// stored to find a repeat request of one contact.
+std::vector<std::string> ContactHashes(const Sealer& sealer, const ContactDetails& c);
 
 }  // namespace parcours::app

@@ -73,6 +73,11 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   layout.dsfr_prefix = assets->dsfr_prefix();
   layout.parent_page = parent_page;
   layout.demo = DemoLoaded();
+  layout.quick_exit_href = Prefix(lang) + "/sortie";
+  if (const auto* t = view.as_object().if_contains("quick_exit_token"); t && t->is_string()) {
+    layout.quick_exit_href += "?r=" + std::string(t->as_string());
+  }
+  layout.quick_exit_js_url = assets->Url("quick-exit.js");
   layout.content_html = std::move(*body);
   std::string path = PagePath(req);
   layout.nav = MainNavigation(layout.prefix, path,
@@ -127,7 +132,13 @@ Response WebContext::Error(const Request& req, int status) const {
       case 413: return JsonError(413, "payload_too_large", "request body too large", "body");
       case 431: return JsonError(431, "headers_too_large", "request headers too large");
       case 400: return JsonError(400, "bad_request", "malformed HTTP request");
-      case 503: return JsonError(503, "unavailable", "service unavailable");
+      case 503: return JsonError(503, "unavailable", "service unavailable: retry shortly");
+      case 403: return JsonError(403, "forbidden", "request refused");
+      case 410: return JsonError(410, "gone", "no longer available");
+      case 417:
+        return JsonError(417, "expectation_failed", "only Expect: 100-continue is understood");
+      case 501:
+        return JsonError(501, "not_implemented", "transfer coding not supported (only chunked)");
       default: return JsonError(status, "internal", "internal error");
     }
   }

@@ -13,6 +13,7 @@
 #include "http/i18n.h"
 #include "http/message.h"
 #include "http/metrics.h"
+#include "http/result_access.h"
 #include "http/router.h"
 #include "http/static_assets.h"
 #include "http/views/renderer.h"
@@ -55,6 +56,8 @@ struct WebContext {
 
   // True while demo data is loaded (app/demo_mode.h).
   bool DemoLoaded() const;
+  // Form tokens, result pages by post-redirect-get, quick exit.
+  std::unique_ptr<ResultAccess> results;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -91,5 +94,6 @@ void RegisterPageRoutes(Router& r, WebContext& ctx);           // information pa
 void RegisterScreeningApiRoutes(Router& r, WebContext& ctx);   // /api/v1 screening, recontact
 void RegisterScreeningPageRoutes(Router& r, WebContext& ctx);  // parent journey pages
 void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: page and API
+void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 
 }  // namespace parcours::http

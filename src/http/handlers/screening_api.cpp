@@ -5,12 +5,14 @@
 //   GET  /api/v1/recontact-requests/{reference}
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <initializer_list>
 #include <optional>
 
 #include "app/pathway_config.h"
 #include "app/screening/recontact_service.h"
 #include "app/screening/screening_service.h"
+#include "domain/pathway/opening_hours.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
 #include "http/json_body.h"
@@ -133,19 +135,18 @@ json::object ScreeningJson(const app::ScreeningOutcome& out) {
   return o;
 }
 
+// What a parent's receipt and status say: no urgency (it would reveal an
+// item-10 answer), no sub-territory, no time finer than the day (keys
+// absent, not null).
 json::object ReceiptJson(const app::RecontactReceipt& r) {
   json::object o;
   o["reference"] = r.alert.reference;
   o["status"] = r.alert.status;
-  o["urgency"] = std::string(domain::ToString(r.alert.urgency));
   o["territory"] = r.alert.territory_code;
-  if (r.alert.sub_territory_code) {
-    o["sub_territory"] = *r.alert.sub_territory_code;
-  } else {
-    o["sub_territory"] = nullptr;
-  }
-  o["created_at_ms"] = r.alert.created_at;
-  o["deadline_at_ms"] = r.alert.deadline_at;
+  const domain::LocalTime t = domain::ToLocal(r.territory->time_zone, r.alert.created_at);
+  char day[16];
+  std::snprintf(day, sizeof day, "%04d-%02d-%02d", t.year, t.month, t.day);
+  o["created_on"] = day;
   o["already_requested"] = r.already_requested;
   return o;
 }

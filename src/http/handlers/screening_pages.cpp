@@ -118,9 +118,10 @@ Response AboutStep(WebContext& ctx, const Request& req, const PageCtx& pc, const
     const int status = v.contains("has_errors") ? 400 : 200;
     return Render(ctx, req, pc, "screening_about", "scr_title", std::move(v), status);
   }
+  const std::string id = app::NewId(*ctx.clock, *ctx.random);
   json::object v = QuestionsView(t, q, *in.about.respondent, *in.about.period, typed,
-                                 check.place.commune_code.value_or(""),
-                                 app::NewId(*ctx.clock, *ctx.random), nullptr, nullptr);
+                                 check.place.commune_code.value_or(""), id, nullptr, nullptr);
+  v["form_token"] = ctx.results->FormToken(id);
   return Render(ctx, req, pc, "screening_questions", "scr_title", std::move(v));
 }
 
@@ -159,7 +160,30 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
   if (o.crisis) urgent = NearbyHelp(ctx, t, out.record, domain::CareLevel::kEmergency, 2);
   json::object v = ResultView(t, out, ctx.screenings->QuestionnaireFor(out.record.language),
                               NearbyHelp(ctx, t, out.record, help_level, 5), std::move(urgent));
+  v["form_token"] = ctx.results->FormToken(out.record.id);
+  v["quick_exit_token"] = ctx.results->ResultToken(out.record.id, pc.embedded);
   return Render(ctx, req, pc, "screening_result", "res_title", std::move(v));
+}
+
+// Post-redirect-get: the result lives at a short-lived, no-store URL that
+// the quick exit can invalidate (ResultAccess).
+Response ResultRedirect(const WebContext& ctx, const PageCtx& pc, const std::string& id) {
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.SetHeader("Location",
+              pc.prefix + "/depistage/resultat?r=" + ctx.results->ResultToken(id, pc.embedded));
+  return r;
+}
+
+Response ResultGet(WebContext& ctx, const Request& req, PageCtx pc) {
+  auto q = ParseForm(req.query);
+  auto ref = q.ok() ? ctx.results->OpenResult(q->Value("r")) : std::nullopt;
+  if (!ref) return ctx.ErrorPage(req, 410);
+  pc.embedded = ref->embedded;
+  auto out = ctx.screenings->Find(ref->screening_id);
+  if (!out.ok()) return ctx.ErrorPage(req, 410);
+  return ResultPage(ctx, req, pc, *out);
 }
 
 Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
@@ -177,8 +201,15 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
   if (step != "questions") return AboutStep(ctx, req, pc, *form, *q);
   app::ScreeningInput in = ReadScreeningForm(*form, *q);
   if (!in.id) in.id = app::NewId(*ctx.clock, *ctx.random);
+  // A signed form of this screening, not expired, not left by the quick
+  // exit (answers all given: an incomplete form is shown again first).
+  const bool complete = std::all_of(in.answers.begin(), in.answers.end(),
+                                    [](const auto& a) { return a.has_value(); });
+  if (complete && !ctx.results->CheckForm(form->Value("form_token"), *in.id)) {
+    return ctx.ErrorPage(req, 403);
+  }
   auto out = ctx.screenings->Submit(in);
-  if (out.ok()) return ResultPage(ctx, req, pc, *out);
+  if (out.ok()) return ResultRedirect(ctx, pc, out->record.id);
   const Status& st = out.status();
   if (st.code() != StatusCode::kInvalidArgument) return ctx.Error(req, st);
   const auto errors = st.field_errors();
@@ -192,6 +223,7 @@ Response ScreeningPost(WebContext& ctx, const Request& req, PageCtx pc) {
   }
   json::object v = QuestionsView(t, *q, *in.about.respondent, *in.about.period, typed,
                                  in.about.commune_code.value_or(""), *in.id, &*form, &st);
+  v["form_token"] = ctx.results->FormToken(*in.id);
   return Render(ctx, req, pc, "screening_questions", "scr_title", std::move(v), 400);
 }
 
@@ -222,6 +254,9 @@ Response RecontactPost(WebContext& ctx, const Request& req, PageCtx pc) {
   if (!form.ok()) return ctx.ErrorPage(req, 400);
   pc.embedded = form->Value("embed") == "1";
   const app::RecontactInput in = ReadRecontactForm(*form, pc.lang);
+  if (!ctx.results->CheckForm(form->Value("form_token"), in.screening_id)) {
+    return ctx.ErrorPage(req, 403);
+  }
   auto receipt = ctx.recontacts->Request(in);
   const PageTexts t = Texts(ctx, pc);
   if (receipt.ok()) {
@@ -235,6 +270,7 @@ Response RecontactPost(WebContext& ctx, const Request& req, PageCtx pc) {
   // The form again, as typed, under the result it came from.
   auto screening = ctx.screenings->Find(in.screening_id);
   json::object v = RecontactErrorView(t, st, screening.ok() ? &*screening : nullptr, *form);
+  v["form_token"] = ctx.results->FormToken(in.screening_id);
   return Render(ctx, req, pc, "recontact_page", "rec_heading", std::move(v), 400);
 }
 
@@ -327,6 +363,9 @@ void RegisterScreeningPageRoutes(Router& r, WebContext& ctx) {
   AddPage(r, ctx, "GET", "/integration/depistage", entry(true));
   AddPage(r, ctx, "POST", "/depistage", [&ctx](Request& req, const std::string& lang) {
     return ScreeningPost(ctx, req, Begin(lang));
+  });
+  AddPage(r, ctx, "GET", "/depistage/resultat", [&ctx](Request& req, const std::string& lang) {
+    return ResultGet(ctx, req, Begin(lang));
   });
   AddPage(r, ctx, "POST", "/rappel", [&ctx](Request& req, const std::string& lang) {
     return RecontactPost(ctx, req, Begin(lang));

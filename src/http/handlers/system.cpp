@@ -33,7 +33,21 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
 
   r.Add(
       "GET", "/metrics",
-      [&ctx](Request&) {
+      [&ctx](Request& req) {
+        // Never public by default: without a configured token the route does
+        // not exist; with one, "Authorization: Bearer TOKEN" is required.
+        const std::string& token = ctx.options.metrics_token;
+        std::string_view auth = req.Header("authorization");
+        const bool bearer = auth.starts_with("Bearer ");
+        if (bearer) auth.remove_prefix(7);
+        unsigned char diff = token.size() == auth.size() ? 0 : 1;
+        for (std::size_t i = 0; i < token.size() && i < auth.size(); ++i) {
+          diff |= static_cast<unsigned char>(token[i] ^ auth[i]);
+        }
+        if (token.empty() || !bearer || diff != 0) {
+          req.route = "(not found)";
+          return ctx.Error(req, 404);
+        }
         auto s = ctx.storage->Stats();
         std::string extra =
             "# HELP parcours_db_pool_connections Database connections in the pool.\n"

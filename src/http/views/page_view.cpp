@@ -34,6 +34,8 @@ boost::json::value LayoutView::ToJson() const {
   o["nav"] = std::move(nav_links);
   o["parent_page"] = parent_page;
   o["demo"] = demo;
+  o["quick_exit_href"] = quick_exit_href;
+  o["quick_exit_js_url"] = quick_exit_js_url;
   o["content"] = content_html;
   return o;
 }

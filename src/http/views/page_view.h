@@ -43,6 +43,11 @@ struct LayoutView {
   std::vector<NavLink> nav;
   bool parent_page = true;   // shows the quick-exit link
   bool demo = false;         // demo data loaded: the "Démonstration / Demo" notice
+  // The quick exit goes through the server (/sortie, which invalidates the
+  // result page it names), then to a neutral site; the script makes it
+  // replace the current history entry.
+  std::string quick_exit_href;
+  std::string quick_exit_js_url;
   std::string content_html;  // the rendered page body
 
   boost::json::value ToJson() const;

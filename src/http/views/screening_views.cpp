@@ -402,10 +402,16 @@ json::object RequestStatusView(const PageTexts& t, const std::string& reference,
   const std::string& tz = receipt->territory->time_zone;
   v["found"] = true;
   v["heading"] = t.Fill("req_heading", {{"reference", a.reference}});
-  v["received_text"] = t.Fill("req_received", {{"date", t.LocalTime(tz, a.created_at)}});
-  v["status_text"] = a.status == "new"
-                         ? t.Fill("req_status_new", {{"date", t.LocalTime(tz, a.deadline_at)}})
-                         : t("req_status_other");
+  // The day only, and no deadline: a deadline or an hour would reveal the
+  // urgency (an item-10 answer) to whoever holds the reference.
+  const domain::LocalTime day = domain::ToLocal(tz, a.created_at);
+  v["received_text"] = t.Fill(
+      "req_received",
+      {{"date", t.Fill("req_day_format", {{"weekday", t("day_" + std::to_string(day.weekday))},
+                                          {"day", TwoDigits(day.day)},
+                                          {"month", TwoDigits(day.month)},
+                                          {"year", std::to_string(day.year)}})}});
+  v["status_text"] = t(a.status == "new" ? "req_status_new" : "req_status_other");
   return v;
 }
 

@@ -43,7 +43,8 @@ using postgres_internal::Trimmed;
   "threshold_set_id, threshold_version, level"
 #define PARCOURS_ALERT_COLS                                                               \
   "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, " \
-  "status, crisis, contact_sealed, updated_at, sub_territory_code"
+  "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "         \
+  "suspected_flood"
 
 constexpr StatementDef kInsertScreening{
     "parcours_insert_screening",
@@ -51,9 +52,9 @@ constexpr StatementDef kInsertScreening{
     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"};
 constexpr StatementDef kFindScreening{
     "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
-constexpr StatementDef kInsertAlert{"parcours_insert_alert",
-                                    "INSERT INTO alerts (" PARCOURS_ALERT_COLS
-                                    ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"};
+constexpr StatementDef kInsertAlert{
+    "parcours_insert_alert", "INSERT INTO alerts (" PARCOURS_ALERT_COLS
+                             ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"};
 constexpr StatementDef kFindAlert{"parcours_find_alert",
                                   "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
@@ -62,11 +63,20 @@ constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
 constexpr StatementDef kFindAlertByScreening{"parcours_find_alert_by_screening",
                                              "SELECT " PARCOURS_ALERT_COLS
                                              " FROM alerts WHERE screening_id = $1"};
+constexpr StatementDef kFindOpenAlertByContact{
+    "parcours_find_open_alert_by_contact",
+    "SELECT " PARCOURS_ALERT_COLS
+    " FROM alerts WHERE territory_code = $1 AND contact_key IS NOT NULL AND status <> 'closed' "
+    "AND $2 = ANY (string_to_array(contact_key, ' ')) ORDER BY created_at LIMIT 1"};
 constexpr StatementDef kGetSetting{"parcours_get_setting",
                                    "SELECT value FROM settings WHERE name = $1"};
 constexpr StatementDef kPutSetting{"parcours_put_setting",
                                    "INSERT INTO settings (name, value) VALUES ($1, $2) "
                                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"};
+constexpr StatementDef kInsertSettingIfAbsent{
+    "parcours_insert_setting_if_absent",
+    "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING "
+    "RETURNING name"};
 // COLLATE "C": the same byte order as SQLite, whatever the database locale.
 constexpr StatementDef kListAlerts{"parcours_list_alerts",
                                    "SELECT " PARCOURS_ALERT_COLS
@@ -128,6 +138,8 @@ Result<AlertRecord> ReadAlert(Rows& q, int row) {
   a.contact_sealed = q.Bytes(row, 10);
   a.updated_at = q.Int(row, 11);
   a.sub_territory_code = q.OptText(row, 12);
+  a.contact_key = q.OptText(row, 13);
+  a.suspected_flood = q.Bool(row, 14);
   if (q.corrupt()) return Status::Internal("corrupt row in alert " + a.id);
   if (!stored.status().ok()) return stored.status();
   return a;
@@ -194,7 +206,9 @@ class PgTransaction : public Transaction {
         .Bool(a.crisis)
         .Bytes(a.contact_sealed)
         .Int(a.updated_at)
-        .OptText(a.sub_territory_code);
+        .OptText(a.sub_territory_code)
+        .OptText(a.contact_key)
+        .Bool(a.suspected_flood);
     return Exec(kInsertAlert, p);
   }
 
@@ -204,6 +218,21 @@ class PgTransaction : public Transaction {
 
   Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view ref) override {
     return FindOneAlert(kFindAlertByReference, ref);
+  }
+
+  Result<std::optional<AlertRecord>> FindOpenAlertByContact(
+      std::string_view territory, const std::vector<std::string>& hashes) override {
+    for (const auto& h : hashes) {
+      if (h.empty()) continue;
+      auto r = Run(kFindOpenAlertByContact, Params().Text(territory).Text(h));
+      if (!r.ok()) return r.status();
+      Rows q(r->get());
+      if (q.size() == 0) continue;
+      auto a = ReadAlert(q, 0);
+      if (!a.ok()) return Track(a.status());
+      return std::optional<AlertRecord>(std::move(*a));
+    }
+    return std::optional<AlertRecord>();
   }
 
   Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
@@ -243,6 +272,13 @@ class PgTransaction : public Transaction {
 
   Status PutSetting(std::string_view name, std::string_view value) override {
     return Exec(kPutSetting, Params().Text(name).Text(value));
+  }
+
+  Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) override {
+    auto r = Run(kInsertSettingIfAbsent, Params().Text(name).Text(value));
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    return q.size() > 0;
   }
 
   Result<std::int64_t> AppendAudit(const AuditEntry& e) override {

@@ -31,7 +31,8 @@ constexpr const char* kScreeningCols =
     "threshold_set_id, threshold_version, level";
 constexpr const char* kAlertCols =
     "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, "
-    "status, crisis, contact_sealed, updated_at, sub_territory_code";
+    "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "
+    "suspected_flood";
 
 Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   ScreeningRecord s;
@@ -76,6 +77,8 @@ Result<AlertRecord> ReadAlert(const Stmt& q) {
   a.contact_sealed = q.Blob(10);
   a.updated_at = q.Int(11);
   a.sub_territory_code = q.OptText(12);
+  a.contact_key = q.OptText(13);
+  a.suspected_flood = q.Int(14) != 0;
   if (!row.status().ok()) return row.status();
   return a;
 }
@@ -133,8 +136,8 @@ class SqliteTransaction : public Transaction {
   }
 
   Status InsertAlert(const AlertRecord& a) override {
-    static const std::string sql =
-        std::string("INSERT INTO alerts (") + kAlertCols + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const std::string sql = std::string("INSERT INTO alerts (") + kAlertCols +
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     Stmt q(c_, sql.c_str());
     q.Bind(a.id)
         .Bind(a.reference)
@@ -148,7 +151,9 @@ class SqliteTransaction : public Transaction {
         .Bind(a.crisis)
         .Bind(a.contact_sealed)
         .Bind(a.updated_at)
-        .Bind(a.sub_territory_code);
+        .Bind(a.sub_territory_code)
+        .Bind(a.contact_key)
+        .Bind(a.suspected_flood);
     return Note(q.Run());
   }
 
@@ -184,6 +189,33 @@ class SqliteTransaction : public Transaction {
            "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
     q.Bind(name).Bind(value);
     return Note(q.Run());
+  }
+
+  Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) override {
+    Stmt q(c_, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+    q.Bind(name).Bind(value);
+    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    return sqlite3_changes(c_.db()) > 0;
+  }
+
+  Result<std::optional<AlertRecord>> FindOpenAlertByContact(
+      std::string_view territory, const std::vector<std::string>& hashes) override {
+    static const std::string sql =
+        std::string("SELECT ") + kAlertCols +
+        " FROM alerts WHERE territory_code = ? AND contact_key IS NOT NULL AND status <> 'closed' "
+        "AND instr(' ' || contact_key || ' ', ' ' || ? || ' ') > 0 ORDER BY created_at LIMIT 1";
+    for (const auto& h : hashes) {
+      if (h.empty()) continue;
+      Stmt q(c_, sql.c_str());
+      q.Bind(territory).Bind(h);
+      if (q.Step()) {
+        auto a = ReadAlert(q);
+        if (!a.ok()) return Note(a.status());
+        return std::optional<AlertRecord>(std::move(*a));
+      }
+      if (!q.ok()) return Note(q.status());
+    }
+    return std::optional<AlertRecord>();
   }
 
   Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
@@ -314,16 +346,14 @@ class SqliteStorage : public Storage {
     return reached;
   }
 
+  // On a read connection: /healthz must not queue behind the writer that
+  // groups commits.
   Result<int> SchemaVersion() override {
-    int v = 0;
-    Status st = RunOnWriter([&](Conn& c) -> Status {
-      auto r = CurrentVersion(c);
-      if (!r.ok()) return r.status();
-      v = *r;
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-    return v;
+    auto conn = AcquireReader();
+    if (!conn.ok()) return conn.status();
+    auto r = CurrentVersion(**conn);
+    ReleaseReader(std::move(*conn), r.ok() || r.status().code() != StatusCode::kUnavailable);
+    return r;
   }
 
   Status Ping() override {

@@ -67,6 +67,10 @@ class FailingStorage : public storage::Storage {
     Result<std::optional<storage::AlertRecord>> FindAlertByScreening(std::string_view s) override {
       return tx_.FindAlertByScreening(s);
     }
+    Result<std::optional<storage::AlertRecord>> FindOpenAlertByContact(
+        std::string_view t, const std::vector<std::string>& hashes) override {
+      return tx_.FindOpenAlertByContact(t, hashes);
+    }
     Result<std::vector<storage::AlertRecord>> ListAlerts(std::string_view t, int limit) override {
       return tx_.ListAlerts(t, limit);
     }
@@ -76,6 +80,10 @@ class FailingStorage : public storage::Storage {
     Status PutSetting(std::string_view name, std::string_view value) override {
       PARCOURS_RETURN_IF_ERROR(Note(s_.Write("PutSetting")));
       return tx_.PutSetting(name, value);
+    }
+    Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) override {
+      PARCOURS_RETURN_IF_ERROR(Note(s_.Write("InsertSettingIfAbsent")));
+      return tx_.InsertSettingIfAbsent(name, value);
     }
     Result<std::int64_t> AppendAudit(const storage::AuditEntry& e) override {
       PARCOURS_RETURN_IF_ERROR(Note(s_.Write("AppendAudit")));

@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "app/directory/resource_admin.h"
 #include "directory_test_support.h"
 
@@ -349,6 +354,49 @@ TEST_F(DirectorySearchTest, CommunesByPostcodeFromMemoryLikeStorage) {
                   })
                   .ok());
   EXPECT_EQ(from_storage, expected);
+}
+
+// A resource deactivated by hand (a closed emergency department) leaves
+// the results within seconds while many threads search without pause.
+TEST_F(DirectorySearchTest, DeactivatedResourceLeavesResultsUnderHeavySearchLoad) {
+  const auto id = Add("Urgences Lille", ResourceKind::kEmergencyDepartment, "59350", "59000",
+                      domain::LatLon{50.63, 3.05});
+  Add("CMP Lille", ResourceKind::kAdultCmp, "59350", "59000", domain::LatLon{50.631, 3.051});
+  DirectorySearch::Options o;
+  o.refresh_interval = std::chrono::milliseconds(200);
+  auto s = DirectorySearch::Create(*db_, o);
+  ASSERT_TRUE(s.ok());
+  DirectoryQuery q;
+  q.postcode = "59000";
+  std::atomic<bool> stop{false};
+  std::atomic<long> searches{0};
+  std::vector<std::thread> load;
+  for (int i = 0; i < 16; ++i) {
+    load.emplace_back([&] {
+      while (!stop) {
+        DirectoryOrigin origin;
+        (void)(*s)->Nearest(q, &origin);
+        if (searches.fetch_add(1) % 64 == 0) (void)(*s)->Search(q);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(SetResourceActive(*db_, clock_, "lead", id, false).ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  bool gone = false;
+  while (!gone && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) {
+    auto r = (*s)->Search(q);
+    ASSERT_TRUE(r.ok());
+    gone = std::none_of(r->items.begin(), r->items.end(),
+                        [&](const DirectoryItem& it) { return it.record.id == id; });
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  stop = true;
+  for (auto& t : load) t.join();
+  EXPECT_TRUE(gone);
+  EXPECT_LT(secs, 3.0) << "deactivated resource still listed under load";
+  EXPECT_GT(searches.load(), 1000) << "the load did run";
 }
 
 TEST_F(DirectorySearchTest, HandEditValidationNamesEveryField) {

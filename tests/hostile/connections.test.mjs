@@ -1,0 +1,86 @@
+// Connection-level abuse against the real program: idle connections and a
+// slowloris client at the connection cap, a full worker queue, a departed
+// client's request.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer } from '../support/server.mjs';
+import { request, postJson, screening } from './support.mjs';
+
+function open(port, from) {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1', localAddress: from });
+    s.on('error', () => {});
+    s.once('connect', () => resolve(s));
+    setTimeout(() => resolve(s), 3000);
+  });
+}
+
+test('1,100 idle connections and a slowloris client do not stop a normal client from being served within 1 s', async () => {
+  const srv = await startServer({ args: ['--max-connections', '1000'] });
+  const sockets = [];
+  try {
+    // Slowloris: a header that never ends, one byte at a time.
+    const slow = await open(srv.port, '127.0.0.81');
+    sockets.push(slow);
+    slow.write('POST /api/v1/screenings HTTP/1.1\r\nHost: a\r\n');
+    const drip = setInterval(() => { if (!slow.destroyed) slow.write('X'); }, 200);
+    for (let i = 0; i < 1100; i++) {
+      sockets.push(await open(srv.port, `127.0.1.${1 + (i % 200)}`));
+    }
+    const t0 = Date.now();
+    const r = await request(srv.base, { path: '/healthz', from: '127.0.0.82', timeout: 1000 });
+    const ms = Date.now() - t0;
+    clearInterval(drip);
+    assert.equal(r.status, 200);
+    assert.ok(ms < 1000, `served in ${ms} ms`);
+    // The server closed the oldest idle ones, never the new client.
+    await new Promise((res) => setTimeout(res, 300));
+    const closed = sockets.filter((s) => s.destroyed || s.readableEnded).length;
+    assert.ok(closed >= 100, `${closed} idle connections closed at the cap`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await srv.stop();
+  }
+});
+
+test('a full worker queue answers 503 with Retry-After; nothing else fails', async () => {
+  const srv = await startServer({ args: ['--worker-threads', '1', '--worker-queue', '2'] });
+  try {
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+      postJson(srv.base, '/api/v1/screenings', screening(), { from: `127.0.2.${1 + (i % 50)}` })));
+    const statuses = results.map((r) => r.status);
+    const refused = results.filter((r) => r.status === 503);
+    assert.ok(refused.length > 0, `some refused: ${statuses.join(',')}`);
+    for (const r of refused) assert.ok(Number(r.headers['retry-after']) >= 1);
+    assert.ok(statuses.every((s) => s === 201 || s === 503), statuses.join(','));
+    assert.ok(statuses.includes(201));
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a request whose client left while it waited for a worker is not run', async () => {
+  const srv = await startServer({ args: ['--worker-threads', '1', '--worker-queue', '1000'] });
+  try {
+    const body = JSON.stringify(screening());
+    // Fill the single worker, then send requests and leave at once.
+    const busy = Array.from({ length: 20 }, () => postJson(srv.base, '/api/v1/screenings', screening()));
+    const left = [];
+    for (let i = 0; i < 20; i++) {
+      const s = await open(srv.port, '127.0.0.91');
+      s.write(`POST /api/v1/screenings HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      left.push(s);
+    }
+    await new Promise((res) => setTimeout(res, 20));
+    for (const s of left) s.destroy();
+    await Promise.all(busy);
+    await new Promise((res) => setTimeout(res, 500));
+    const lines = srv.logs.map((l) => { try { return JSON.parse(l); } catch { return null; } })
+      .filter((o) => o && o.msg === 'request' && o.route === '/api/v1/screenings');
+    assert.ok(lines.length >= 20, 'the waiting clients were served');
+    assert.ok(lines.length < 40, `${lines.length - 20} requests of departed clients ran`);
+  } finally {
+    await srv.stop();
+  }
+});
