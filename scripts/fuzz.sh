@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/*_fuzz.cpp) with clang + ASan + UBSan and
 # runs each for SECONDS (default 8) from its seed corpus (fuzz/corpus/NAME/).
-# Exit 1 on any crash, leak or sanitizer report.
+# Exit 1 on any crash, leak or sanitizer report. Crash, leak and timeout
+# inputs are written to fuzz/artifacts/NAME/ (ignored by git), never to the
+# checkout's root; turn one into a regression test and a seed of
+# fuzz/corpus/NAME/ (see tests/unit/http/form_regression_test.cpp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-8}
@@ -15,12 +18,14 @@ for t in $targets; do
   name=${t%_fuzz}
   corpus=$(mktemp -d)
   [ -d "fuzz/corpus/$name" ] && cp -r "fuzz/corpus/$name/." "$corpus/"
+  artifacts="fuzz/artifacts/$name"
+  mkdir -p "$artifacts"
   if ./build-fuzz/"$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
-      -print_final_stats=1 "$corpus" >"build-fuzz/$t.log" 2>&1; then
+      -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"build-fuzz/$t.log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "build-fuzz/$t.log" | grep -o '[0-9]*$' || echo "?")
     echo "fuzz $t: ok ($runs inputs in ${seconds}s)"
   else
-    echo "fuzz $t: FAILED"; tail -40 "build-fuzz/$t.log"; status=1
+    echo "fuzz $t: FAILED (input kept in $artifacts/)"; tail -40 "build-fuzz/$t.log"; status=1
   fi
   rm -rf "$corpus"
 done

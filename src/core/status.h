@@ -68,7 +68,7 @@ class FieldErrors {
   std::vector<FieldError> list_;
 };
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message, std::string field = {})
@@ -120,7 +120,7 @@ Status InvalidInOrder(std::vector<FieldError> errors,
 
 // Result<T> holds either a value or a non-OK Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)

@@ -100,6 +100,12 @@ class Storage {
   virtual PoolStats Stats() const = 0;
 };
 
+// Runs fn in one transaction and rolls it back even when fn succeeds: a dry
+// run does exactly the reads and writes of the real run and keeps none.
+// Returns fn's own status: Ok when fn succeeded (nothing kept), fn's failure
+// otherwise. Works on any Storage, through Transact().
+Status TransactAndRollBack(Storage& storage, const std::function<Status(Transaction&)>& fn);
+
 // Opens a backend from a URL: "sqlite:PATH" (or a bare path) or
 // "postgresql://…" / "postgres://…". Does not migrate.
 Result<std::unique_ptr<Storage>> OpenStorage(const std::string& url, int pool_size = 8);

@@ -267,6 +267,36 @@ TEST_F(StorageConformance, CallbackErrorLeavesNothing) {
   EXPECT_TRUE(Audit("alert", "a-rolled-back").empty());
 }
 
+// A dry run (storage::TransactAndRollBack): the callback sees its own
+// writes, succeeds, and nothing is kept; its own failure is returned as is.
+TEST_F(StorageConformance, TransactAndRollBackKeepsNothingAndReportsOkOrTheCallbacksFailure) {
+  Migrate();
+  bool saw_own_write = false;
+  Status st = TransactAndRollBack(*store_, [&](Transaction& tx) -> Status {
+    PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(FullScreening("s-dry")));
+    auto seen = tx.FindScreening("s-dry");
+    saw_own_write = seen.ok() && seen->has_value();
+    return tx.PutSetting("dry", "1");
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(saw_own_write);
+  EXPECT_FALSE(Screening("s-dry").has_value());
+
+  st = TransactAndRollBack(*store_, [&](Transaction& tx) -> Status {
+    PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(FullScreening("s-dry-failed")));
+    return Status::InvalidArgument("postcode", "rejected on purpose");
+  });
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.field(), "postcode");
+  EXPECT_FALSE(Screening("s-dry-failed").has_value());
+
+  // A real run of the same work is kept: the dry runs changed nothing.
+  ASSERT_TRUE(
+      store_->Transact([&](Transaction& tx) { return tx.InsertScreening(FullScreening("s-dry")); })
+          .ok());
+  EXPECT_TRUE(Screening("s-dry").has_value());
+}
+
 TEST_F(StorageConformance, FailingStatementMidCallbackLeavesNothing) {
   Migrate();
   ASSERT_TRUE(Insert(FullScreening("existing")).ok());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,9 +25,6 @@ using domain::LineError;
 using domain::Resource;
 using storage::DirectoryRepository;
 using storage::ResourceRecord;
-
-// Returned by a dry run's transaction so that it rolls back.
-constexpr const char* kDryRunMarker = "dry run: rolled back";
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -278,11 +276,15 @@ Resource FromRpps(const domain::RppsActivity& a) {
   return r;
 }
 
+// One transaction, kept by a real run and rolled back by a dry run
+// (storage::TransactAndRollBack), so both do exactly the same work.
+Status RunImport(storage::Storage& storage, const ImportOptions& options,
+                 const std::function<Status(storage::Transaction&)>& fn) {
+  return options.dry_run ? storage::TransactAndRollBack(storage, fn) : storage.Transact(fn);
+}
+
 Status Finalise(Status st, ImportSummary* s, std::chrono::steady_clock::time_point start) {
   s->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (s->dry_run && st.code() == StatusCode::kInternal && st.message() == kDryRunMarker) {
-    return Status::Ok();
-  }
   return st;
 }
 
@@ -294,7 +296,7 @@ Result<ImportSummary> ImportRpps(storage::Storage& storage, const Clock& clock,
   ImportSummary s;
   s.source = "rpps";
   s.dry_run = options.dry_run;
-  Status st = storage.Transact([&](storage::Transaction& tx) -> Status {
+  Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
     s = ImportSummary{};
     s.source = "rpps";
     s.dry_run = options.dry_run;
@@ -324,7 +326,6 @@ Result<ImportSummary> ImportRpps(storage::Storage& storage, const Clock& clock,
     s.counts.records = c.records - s.outside_territory - imp.invalid();
     s.counts.skipped = c.skipped + s.outside_territory;
     PARCOURS_RETURN_IF_ERROR(imp.Finish());
-    if (options.dry_run) return Status::Internal(kDryRunMarker);
     return Status::Ok();
   });
   st = Finalise(st, &s, start);
@@ -350,7 +351,7 @@ Result<ImportSummary> ImportFiness(storage::Storage& storage, const Clock& clock
   std::vector<domain::FinessEstablishment> rows = collector.TakeEstablishments();
   const domain::ImportCounts parsed = collector.counts();
 
-  Status st = storage.Transact([&](storage::Transaction& tx) -> Status {
+  Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
     s = ImportSummary{};
     s.source = "finess";
     s.dry_run = options.dry_run;
@@ -392,7 +393,6 @@ Result<ImportSummary> ImportFiness(storage::Storage& storage, const Clock& clock
     s.counts.records = parsed.records - s.outside_territory - imp.invalid();
     s.counts.skipped = parsed.skipped + s.outside_territory;
     PARCOURS_RETURN_IF_ERROR(imp.Finish());
-    if (options.dry_run) return Status::Internal(kDryRunMarker);
     return Status::Ok();
   });
   st = Finalise(st, &s, start);
@@ -409,7 +409,7 @@ Result<ImportSummary> ImportCommunes(storage::Storage& storage, const std::strin
   ImportSummary s;
   s.source = "communes";
   s.dry_run = options.dry_run;
-  Status st = storage.Transact([&](storage::Transaction& tx) -> Status {
+  Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
     s = ImportSummary{};
     s.source = "communes";
     s.dry_run = options.dry_run;
@@ -456,7 +456,6 @@ Result<ImportSummary> ImportCommunes(storage::Storage& storage, const std::strin
       PARCOURS_RETURN_IF_ERROR(domain::ReadEtalabCommunes(*bytes, on_commune, on_error, &s.counts));
     }
     PARCOURS_RETURN_IF_ERROR(failure);
-    if (options.dry_run) return Status::Internal(kDryRunMarker);
     return Status::Ok();
   });
   st = Finalise(st, &s, start);

@@ -499,7 +499,8 @@ class PostgresDirectory final : public DirectoryRepository {
 
   Result<PgResult> Run(const StatementDef& st, const Params& p) {
     auto r = c_.Run(st, p);
-    if (!r.ok()) Track(r.status());
+    // Recorded as the transaction's first error; r itself carries the failure to the caller.
+    if (!r.ok()) (void)Track(r.status());
     return r;
   }
 

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_directory.h"
@@ -295,7 +296,7 @@ class SqliteStorage : public Storage {
 
   ~SqliteStorage() override {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
@@ -372,7 +373,7 @@ class SqliteStorage : public Storage {
     job->fn = &fn;
     std::future<Status> done = job->promise.get_future();
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stopping_) return Status::Unavailable("storage is closing");
       queue_.push_back(job);
     }
@@ -396,7 +397,7 @@ class SqliteStorage : public Storage {
   }
 
   PoolStats Stats() const override {
-    std::lock_guard lock(pool_mu_);
+    core::MutexLock lock(pool_mu_);
     return PoolStats{read_pool_size_ + 1, in_use_, waits_, commits_.load()};
   }
 
@@ -422,7 +423,7 @@ class SqliteStorage : public Storage {
     job->raw = std::move(raw);
     std::future<Status> done = job->promise.get_future();
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stopping_) return Status::Unavailable("storage is closing");
       queue_.push_back(job);
     }
@@ -437,8 +438,8 @@ class SqliteStorage : public Storage {
     for (;;) {
       std::vector<std::shared_ptr<Job>> batch;
       {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        core::MutexLock lock(mu_);
+        lock.Wait(cv_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         if (queue_.front()->raw) {
           batch.push_back(queue_.front());
@@ -502,11 +503,12 @@ class SqliteStorage : public Storage {
 
   Result<std::unique_ptr<Conn>> AcquireReader() {
     {
-      std::unique_lock lock(pool_mu_);
+      core::MutexLock lock(pool_mu_);
       if (readers_.empty() && opened_readers_ >= read_pool_size_) {
         ++waits_;
-        pool_cv_.wait(lock,
-                      [this] { return !readers_.empty() || opened_readers_ < read_pool_size_; });
+        lock.Wait(pool_cv_, [this]() REQUIRES(pool_mu_) {
+          return !readers_.empty() || opened_readers_ < read_pool_size_;
+        });
       }
       if (!readers_.empty()) {
         auto c = std::move(readers_.back());
@@ -519,7 +521,7 @@ class SqliteStorage : public Storage {
     }
     auto c = OpenConn(path_, /*read_only=*/true);
     if (!c.ok()) {
-      std::lock_guard lock(pool_mu_);
+      core::MutexLock lock(pool_mu_);
       --opened_readers_;
       --in_use_;
       pool_cv_.notify_one();
@@ -528,7 +530,7 @@ class SqliteStorage : public Storage {
   }
 
   void ReleaseReader(std::unique_ptr<Conn> c, bool healthy) {
-    std::lock_guard lock(pool_mu_);
+    core::MutexLock lock(pool_mu_);
     --in_use_;
     if (healthy) {
       readers_.push_back(std::move(c));
@@ -542,19 +544,19 @@ class SqliteStorage : public Storage {
   std::unique_ptr<Conn> writer_;  // used only by writer_thread_
   const int read_pool_size_;
 
-  std::mutex mu_;
+  core::Mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::thread writer_thread_;
   std::atomic<long long> commits_{0};
 
-  mutable std::mutex pool_mu_;
+  mutable core::Mutex pool_mu_;
   std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<Conn>> readers_;  // GUARDED_BY(pool_mu_)
-  int opened_readers_ = 0;                      // GUARDED_BY(pool_mu_)
-  int in_use_ = 0;                              // GUARDED_BY(pool_mu_)
-  long long waits_ = 0;                         // GUARDED_BY(pool_mu_)
+  std::vector<std::unique_ptr<Conn>> readers_ GUARDED_BY(pool_mu_);
+  int opened_readers_ GUARDED_BY(pool_mu_) = 0;
+  int in_use_ GUARDED_BY(pool_mu_) = 0;
+  long long waits_ GUARDED_BY(pool_mu_) = 0;
 };
 
 }  // namespace

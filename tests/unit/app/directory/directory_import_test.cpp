@@ -178,6 +178,16 @@ TEST_F(DirectoryImportTest, DryRunWritesNothingAndReportsTheSame) {
   EXPECT_EQ(real->counts, d->counts);
 }
 
+TEST_F(DirectoryImportTest, DryRunThatFailsReportsItsFailureNotSuccess) {
+  ImportOptions dry;
+  dry.dry_run = true;
+  auto d = Rpps("no_such_extract.txt", dry);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(d.status().field(), "file");
+  EXPECT_TRUE(All().empty());
+}
+
 TEST_F(DirectoryImportTest, ReimportIsIdempotentKeepsHandEditsAndDeactivatesGoneRows) {
   ASSERT_TRUE(Rpps("rpps_personne_activite_cp1252.txt").ok());
   const auto first = All();
