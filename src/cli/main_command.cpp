@@ -13,6 +13,7 @@
 #include "app/crypto/sealer.h"
 #include "cli/config.h"
 #include "cli/directory_commands.h"
+#include "cli/user_commands.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "http/web_app.h"
@@ -102,6 +103,10 @@ int Serve(const Config& c) {
   if (!sealer.ok()) return Fail(sealer.status());
   http::WebOptions wo;
   wo.share_dir = ShareDir(c);
+  wo.public_url = c.Get("public-url");
+  auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
+  if (!hashes.ok()) return Fail(hashes.status());
+  wo.password_hash_concurrency = *hashes;
   auto web = http::WebApp::Create(wo, **storage, clock, random, *sealer);
   if (!web.ok()) return Fail(web.status());
 
@@ -164,7 +169,7 @@ const std::vector<Command>& Commands() {
        "migrate the database, then serve HTTP until SIGTERM/SIGINT",
        {"config", "database", "key-file", "bind", "port", "share-dir", "io-threads",
         "worker-threads", "db-pool", "api-body-limit", "form-body-limit", "read-timeout",
-        "idle-timeout", "log-level"},
+        "idle-timeout", "log-level", "public-url", "password-hash-concurrency"},
        Serve},
       {"migrate",
        "apply pending database migrations and print the schema version",
@@ -193,6 +198,16 @@ const std::vector<Command>& Commands() {
        "demo load: communes and a fictional directory for a first look (marked demo)",
        {"config", "database", "db-pool", "share-dir", "log-level"},
        DemoCommand},
+      // Accounts of professionals and the audit log (cli/user_commands.h).
+      {"user",
+       "user add|disable|enable|reset-password|reset-totp|list: professionals' accounts",
+       {"config", "database", "db-pool", "key-file", "share-dir", "email", "name", "role",
+        "territory", "phone", "password-file", "public-url", "actor", "log-level"},
+       UserCommand},
+      {"audit",
+       "audit export [--output FILE]: the audit log as JSON lines",
+       {"config", "database", "db-pool", "key-file", "share-dir", "output", "actor", "log-level"},
+       AuditCommand},
   };
   return kCommands;
 }

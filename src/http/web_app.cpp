@@ -4,6 +4,9 @@
 #include <chrono>
 #include <exception>
 
+#include "app/auth/account_service.h"
+#include "app/auth/auth_service.h"
+#include "app/auth/password_hasher.h"
 #include "app/directory/directory_commune_lookup.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
@@ -84,12 +87,25 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.recontacts =
       std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
 
+  app::PasswordHasher::Options hash_options;
+  hash_options.max_concurrent = options.password_hash_concurrency;
+  ctx.hasher = std::make_unique<app::PasswordHasher>(hash_options);
+  ctx.auth = std::make_unique<app::AuthService>(storage, clock, random, sealer, *ctx.hasher);
+  std::vector<std::string> territory_codes;
+  for (const auto& t : ctx.pathway->territories().all()) {
+    if (!t.outside()) territory_codes.push_back(t.code);
+  }
+  ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
+                                                       *ctx.auth, std::move(territory_codes));
+
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
   RegisterPageRoutes(r, ctx);
   RegisterScreeningApiRoutes(r, ctx);
   RegisterScreeningPageRoutes(r, ctx);
   RegisterDirectoryRoutes(r, ctx);
+  RegisterAuthRoutes(r, ctx);
+  RegisterAccountRoutes(r, ctx);
   return app;
 }
 
@@ -99,7 +115,9 @@ Response WebApp::Handle(Request& req) {
   try {
     auto m = impl_->router.Find(req);
     if (m.handler) {
-      resp = (*m.handler)(req);
+      // Routes that are not public: session, role and CSRF first.
+      auto refused = m.access ? GuardRoute(ctx, req, *m.access) : std::nullopt;
+      resp = refused ? std::move(*refused) : (*m.handler)(req);
     } else if (!m.allowed.empty()) {
       req.route = "(method not allowed)";
       resp = ctx.Error(req, 405);
@@ -120,6 +138,8 @@ Response WebApp::Handle(Request& req) {
   resp.SetHeader("X-Request-Id", req.request_id);
   return resp;
 }
+
+std::vector<Router::RouteInfo> WebApp::Routes() const { return impl_->router.Routes(); }
 
 Handlers WebApp::MakeHandlers() {
   Handlers h;

@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "http/message.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace parcours::app {
@@ -23,6 +24,10 @@ namespace parcours::http {
 struct WebOptions {
   std::string share_dir;  // holds templates/, data/, static/, node_modules/
   std::string dsfr_version = "1.15.3";
+  // Accounts: the site's public address for one-time links (empty: from
+  // the request's Host), and how many password hashes may run at once.
+  std::string public_url;
+  int password_hash_concurrency = 2;
 };
 
 class WebApp {
@@ -39,6 +44,9 @@ class WebApp {
   Handlers MakeHandlers();
 
   Response Handle(Request& req);
+
+  // Every route with its access declaration (access matrix, `parcours routes`).
+  std::vector<Router::RouteInfo> Routes() const;
 
  private:
   WebApp();

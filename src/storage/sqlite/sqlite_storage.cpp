@@ -15,6 +15,7 @@
 
 #include "storage/codec.h"
 #include "storage/migrations.h"
+#include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_internal.h"
 
@@ -87,6 +88,11 @@ class SqliteTransaction : public Transaction {
   DirectoryRepository& directory() override {
     if (!directory_) directory_ = sqlite_internal::MakeSqliteDirectory(c_, &first_error_);
     return *directory_;
+  }
+
+  AccountRepository& accounts() override {
+    if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
+    return *accounts_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -240,6 +246,7 @@ class SqliteTransaction : public Transaction {
   Conn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
+  std::unique_ptr<AccountRepository> accounts_;
 };
 
 class SqliteStorage : public Storage {
