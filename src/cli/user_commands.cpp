@@ -101,7 +101,7 @@ Status OpenServices(const Config& c, Services& s) {
   if (!key_file.ok()) return key_file.status();
   auto sealer = app::OpenContactKey(*s.storage, *key_file, s.random);
   if (!sealer.ok()) return sealer.status();
-  s.sealer.emplace(std::move(*sealer));
+  s.sealer.emplace(*sealer);
   std::string share = c.Get("share-dir");
   if (share.empty()) share = PARCOURS_DEFAULT_SHARE_DIR;
   auto pathway = app::PathwayConfig::Load(share);

@@ -32,7 +32,7 @@ void Router::Add(std::string method, const std::string& pattern, HandlerFn fn, b
 void Router::Add(std::string method, const std::string& pattern, RouteAccess access, HandlerFn fn) {
   bool inline_safe = false;
   Add(std::move(method), pattern, std::move(fn), inline_safe);
-  routes_.back().access = std::move(access);
+  routes_.back().access = access;
 }
 
 std::vector<Router::RouteInfo> Router::Routes() const {
