@@ -47,10 +47,17 @@ struct Place {
 
 // Resolves a postcode and an optional commune (INSEE code). Errors:
 //   postcode     not 5 digits
-//   commune_code not a commune of that postcode, or missing while the
-//                postcode covers communes of several territories
+//   commune_code not a commune of that postcode (reason "unknown"), or
+//                missing while the postcode covers communes of several
+//                territories (reason "choose")
 Result<Place> ResolvePlace(const CommuneLookup& communes, const domain::TerritoryCatalog& catalog,
                            const std::optional<std::string>& postcode,
                            const std::optional<std::string>& commune_code);
+
+// The same for a well-formed postcode whose communes were already looked
+// up (`communes`, possibly empty): no second lookup.
+Result<Place> PlaceOf(const domain::TerritoryCatalog& catalog, const std::string& postcode,
+                      const std::vector<CommuneInfo>& communes,
+                      const std::optional<std::string>& commune_code);
 
 }  // namespace parcours::app

@@ -3,12 +3,20 @@
 // A Status carries a named code, a human message (English, for logs and the
 // API) and, when the failure is about one input, the name of that field. The
 // HTTP layer alone maps codes to statuses (src/http/error_map.cpp).
+//
+// Bad input is reported whole: a kInvalidArgument Status may carry the list
+// of every field at fault (FieldErrors), so a form or an API client learns
+// all its mistakes at once. field() and message() are then those of the
+// first error of the list, in the order the caller checked them.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace parcours {
 
@@ -27,6 +35,40 @@ enum class StatusCode {
 
 const char* StatusCodeName(StatusCode code);
 
+class Status;
+
+// One input at fault. `reason` is an optional machine-readable cause for
+// callers that word the error themselves (pages pick a catalog text by field
+// and reason); `message` is English, for logs and the API.
+struct FieldError {
+  std::string field;  // API name: "respondent", "answers[4]"
+  std::string message;
+  std::string reason = {};
+
+  bool operator==(const FieldError&) const = default;
+};
+
+// Collects field errors in the order fields are checked.
+class FieldErrors {
+ public:
+  void Add(std::string field, std::string message, std::string reason = {}) {
+    list_.push_back(FieldError{std::move(field), std::move(message), std::move(reason)});
+  }
+  bool Has(std::string_view field) const {
+    for (const auto& e : list_) {
+      if (e.field == field) return true;
+    }
+    return false;
+  }
+  bool empty() const { return list_.empty(); }
+  const std::vector<FieldError>& list() const { return list_; }
+  // Ok when empty, else one kInvalidArgument Status carrying every error.
+  Status ToStatus() const;
+
+ private:
+  std::vector<FieldError> list_;
+};
+
 class Status {
  public:
   Status() = default;
@@ -37,6 +79,8 @@ class Status {
   static Status InvalidArgument(std::string field, std::string message) {
     return {StatusCode::kInvalidArgument, std::move(message), std::move(field)};
   }
+  // kInvalidArgument naming every field at fault; `errors` must not be empty.
+  static Status InvalidArguments(std::vector<FieldError> errors);
   static Status NotFound(std::string message) {
     return {StatusCode::kNotFound, std::move(message)};
   }
@@ -57,13 +101,23 @@ class Status {
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& field() const { return field_; }
+  // Every field at fault: the list given to InvalidArguments(), or the one
+  // field of a single-field error; empty when no field is named.
+  std::vector<FieldError> field_errors() const;
   std::string ToString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::string field_;
+  std::vector<FieldError> errors_;
 };
+
+// Ok when `errors` is empty; else kInvalidArgument carrying them, sorted
+// (stably) by the position of their field in `order` ("answers[3]" ranks as
+// "answers", after "answers[2]"; a field not listed goes last).
+Status InvalidInOrder(std::vector<FieldError> errors,
+                      std::initializer_list<std::string_view> order);
 
 // Result<T> holds either a value or a non-OK Status.
 template <typename T>

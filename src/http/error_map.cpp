@@ -20,8 +20,10 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
-Response JsonError(int http_status, std::string_view code, std::string_view message,
-                   std::string_view field) {
+namespace {
+
+boost::json::object ErrorObject(std::string_view code, std::string_view message,
+                                std::string_view field) {
   boost::json::object err;
   err["code"] = code;
   err["message"] = message;
@@ -30,8 +32,10 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
   } else {
     err["field"] = field;
   }
-  boost::json::object root;
-  root["error"] = std::move(err);
+  return err;
+}
+
+Response JsonBody(int http_status, const boost::json::object& root) {
   Response r;
   r.status = http_status;
   r.content_type = "application/json";
@@ -39,13 +43,34 @@ Response JsonError(int http_status, std::string_view code, std::string_view mess
   return r;
 }
 
+}  // namespace
+
+Response JsonError(int http_status, std::string_view code, std::string_view message,
+                   std::string_view field) {
+  boost::json::object root;
+  root["error"] = ErrorObject(code, message, field);
+  return JsonBody(http_status, root);
+}
+
 Response JsonError(const Status& status) {
   // Internal details stay in the logs.
   std::string_view message = status.code() == StatusCode::kInternal
                                  ? std::string_view("internal error")
                                  : std::string_view(status.message());
-  return JsonError(HttpStatusFor(status.code()), StatusCodeName(status.code()), message,
-                   status.field());
+  boost::json::object root;
+  root["error"] = ErrorObject(StatusCodeName(status.code()), message, status.field());
+  if (status.code() == StatusCode::kInvalidArgument) {
+    // Bad input: every field at fault, beside the first one in "error".
+    boost::json::array errors;
+    for (const auto& e : status.field_errors()) {
+      boost::json::object o;
+      o["field"] = e.field;
+      o["message"] = e.message;
+      errors.push_back(std::move(o));
+    }
+    if (!errors.empty()) root["errors"] = std::move(errors);
+  }
+  return JsonBody(HttpStatusFor(status.code()), root);
 }
 
 }  // namespace parcours::http

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/log.h"
+
 namespace parcours::storage {
 
 std::string EncodeIntList(const std::vector<int>& v) {
@@ -30,6 +32,18 @@ std::optional<std::vector<int>> DecodeIntList(std::string_view s) {
     }
   }
   return out;
+}
+
+void RowDecoder::Fail(std::string_view column, std::string_view text) {
+  // The stored text is not logged: it may be health data.
+  log::Error("corrupt stored value", {{"table", std::string_view(table_)},
+                                      {"id", std::string_view(id_)},
+                                      {"column", column},
+                                      {"length", static_cast<std::int64_t>(text.size())}});
+  if (status_.ok()) {
+    status_ = Status::Internal("corrupt " + table_ + " row " + id_ + ": column " +
+                               std::string(column) + " holds no valid value");
+  }
 }
 
 }  // namespace parcours::storage

@@ -1,5 +1,7 @@
-// Rows as the storage layer keeps them. Enumerations are stored by their API
-// identifier (domain::ToString), timestamps as UTC milliseconds.
+// Rows as the storage layer keeps them. Enumerations are domain values here
+// and stored by their API identifier (domain::ToString); a stored identifier
+// that does not parse back makes the read fail (kInternal), never a default.
+// Timestamps are UTC milliseconds.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +22,8 @@ struct ScreeningRecord {
   TimestampMs created_at = 0;
   std::string instrument;  // "epds"
   std::string language;    // "fr", "en"
-  std::string respondent;  // domain::Respondent identifier
-  std::string period;      // domain::Period identifier
+  domain::Respondent respondent = domain::Respondent::kMother;
+  domain::Period period = domain::Period::kPostnatal;
   std::optional<int> child_age_weeks;
   std::optional<std::string> postcode;
   std::optional<std::string> commune_code;
@@ -29,11 +31,11 @@ struct ScreeningRecord {
   std::string source;                         // partner source, "direct" or "unknown"
   std::vector<int> answers;                   // option indices in display order
   int score = 0;
-  std::string band;
+  domain::Band band = domain::Band::kLow;
   bool item10_positive = false;
   std::string threshold_set_id;
   int threshold_version = 0;
-  std::string level;  // domain::CareLevel identifier
+  domain::CareLevel level = domain::CareLevel::kInformation;
 
   bool operator==(const ScreeningRecord&) const = default;
 };
@@ -51,7 +53,7 @@ struct AlertRecord {
   // Sub-territory routed to within the territory (most specific match of
   // the parent's commune), if any.
   std::optional<std::string> sub_territory_code;
-  std::string urgency;  // domain::Urgency identifier
+  domain::Urgency urgency = domain::Urgency::kWithin7d;
   TimestampMs deadline_at = 0;
   std::string status;  // "new", ...
   bool crisis = false;

@@ -119,6 +119,23 @@ test('every validation error is a 400 naming its field, and nothing is stored', 
   assert.equal(count(srv.dbPath, 'screenings'), before, 'nothing stored on error');
 });
 
+test('a 400 lists every field at fault, in API order, beside the first one', async () => {
+  const before = count(srv.dbPath, 'screenings');
+  const { res, body } = await post('/api/v1/screenings', {
+    ...valid(), respondent: 'uncle', postcode: '59', answers: [0, 0, 0, 0, 9, 0, 0, 0, 0, 'x'],
+  });
+  assert.equal(res.status, 400);
+  assert.equal(body.error.code, 'invalid_argument');
+  assert.equal(body.error.field, 'respondent');
+  assert.deepEqual(body.errors.map((e) => e.field), ['respondent', 'postcode', 'answers[4]', 'answers[9]']);
+  assert.ok(body.errors.every((e) => e.message.length > 0));
+  const r = await post('/api/v1/recontact-requests', { screening_id: 'nope', name: '', phone: 'x', consent: 'yes' });
+  assert.equal(r.res.status, 400);
+  assert.deepEqual(r.body.errors.map((e) => e.field),
+    ['screening_id', 'name', 'phone', 'may_leave_message', 'caller_intro', 'consent']);
+  assert.equal(count(srv.dbPath, 'screenings'), before);
+});
+
 test('outside the six territories: outside queue, no recontact offered', async () => {
   const { body } = await post('/api/v1/screenings', { ...valid(), postcode: '75011' });
   assert.equal(body.territory, '');

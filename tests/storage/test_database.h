@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "storage/postgres/postgres_storage.h"
+#include "storage/sqlite/sqlite_internal.h"
 #include "storage/storage.h"
 
 namespace parcours::storage::test_support {
@@ -93,6 +94,17 @@ class TestDatabase {
   // schema (also the application_name of this test's connections).
   const std::string& admin_url() const { return admin_url_; }
   const std::string& schema() const { return schema_; }
+
+  // Runs sql on this test's database behind the storage's back, e.g. to
+  // plant a corrupt row. Tests only; never with untrusted input.
+  Status ExecRaw(const std::string& sql) const {
+    if (kind_ == Kind::kPostgres) {
+      return ExecPostgresAdmin(admin_url_, "SET search_path TO " + schema_ + "; " + sql);
+    }
+    auto conn = sqlite_internal::OpenConn(file_.string(), /*read_only=*/false);
+    if (!conn.ok()) return conn.status();
+    return (*conn)->Exec(sql.c_str());
+  }
 
  private:
   Kind kind_ = Kind::kSqlite;

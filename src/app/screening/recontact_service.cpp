@@ -5,6 +5,7 @@
 
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
+#include "domain/common/contact.h"
 #include "domain/pathway/opening_hours.h"
 #include "storage/directory_repository.h"
 #include "storage/storage.h"
@@ -12,7 +13,6 @@
 namespace parcours::app {
 namespace {
 
-constexpr const char* kSlots[] = {"morning", "midday", "afternoon", "evening"};
 constexpr std::size_t kMaxName = 60;
 
 bool HasControl(std::string_view s) {
@@ -46,37 +46,31 @@ std::optional<std::string> MostSpecificSubTerritory(
   return best->code;
 }
 
-std::optional<std::string> NormalisePhone(std::string_view s) {
-  std::string digits;
-  bool plus = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= '0' && c <= '9') {
-      digits += c;
-    } else if (c == '+' && digits.empty() && !plus) {
-      plus = true;
-    } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
-      return std::nullopt;
-    }
+std::string_view ToString(TimeSlot v) {
+  switch (v) {
+    case TimeSlot::kMorning: return "morning";
+    case TimeSlot::kMidday: return "midday";
+    case TimeSlot::kAfternoon: return "afternoon";
+    case TimeSlot::kEvening: return "evening";
   }
-  if (plus) {
-    if (digits.size() < 8 || digits.size() > 15) return std::nullopt;
-    return "+" + digits;
-  }
-  if (digits.size() != 10 || digits[0] != '0' || digits[1] == '0') return std::nullopt;
-  return digits;
+  return "morning";
 }
 
-bool IsEmail(std::string_view s) {
-  if (s.size() < 3 || s.size() > 254 || HasControl(s)) return false;
-  const auto at = s.find('@');
-  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) {
-    return false;
+std::string_view ToString(CallerIntro v) {
+  return v == CallerIntro::kService ? "service" : "neutral";
+}
+
+std::optional<TimeSlot> ParseTimeSlot(std::string_view s) {
+  for (TimeSlot t : kTimeSlots) {
+    if (ToString(t) == s) return t;
   }
-  const std::string_view domain = s.substr(at + 1);
-  const auto dot = domain.find('.');
-  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.') return false;
-  return s.find_first_of(" ,;<>()[]\\\"") == std::string_view::npos;
+  return std::nullopt;
+}
+
+std::optional<CallerIntro> ParseCallerIntro(std::string_view s) {
+  if (s == "neutral") return CallerIntro::kNeutral;
+  if (s == "service") return CallerIntro::kService;
+  return std::nullopt;
 }
 
 std::string NewReference(Random& random) {
@@ -148,59 +142,69 @@ RecontactService::RecontactService(ScreeningService& screenings, storage::Storag
     : screenings_(screenings), storage_(storage), clock_(clock), random_(random), sealer_(sealer) {}
 
 Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
+  std::vector<FieldError> errors = in.unreadable.list();
+  auto add = [&](const char* field, std::string message) {
+    if (!in.unreadable.Has(field)) errors.push_back(FieldError{field, std::move(message)});
+  };
   auto screening = screenings_.Find(in.screening_id);
   if (!screening.ok()) {
-    if (screening.status().code() == StatusCode::kNotFound) {
-      return Status::InvalidArgument("screening_id", "no such screening");
-    }
-    return screening.status();
-  }
-  const domain::Territory& territory = *screening->territory;
-  if (!Offered(territory)) {
+    if (screening.status().code() != StatusCode::kNotFound) return screening.status();
+    add("screening_id", "no such screening");
+  } else if (!Offered(*screening->territory)) {
     return Status(StatusCode::kConflict,
                   "no team answers recontact requests in this territory: call the numbers shown",
                   "recontact");
   }
   ContactDetails c;
   c.name = Trimmed(in.name);
-  if (c.name.empty()) return Status::InvalidArgument("name", "give a first name or a pseudonym");
-  if (c.name.size() > kMaxName || HasControl(c.name)) {
-    return Status::InvalidArgument("name", "at most 60 characters");
+  if (c.name.empty()) {
+    add("name", "give a first name or a pseudonym");
+  } else if (c.name.size() > kMaxName || HasControl(c.name)) {
+    add("name", "at most 60 characters");
   }
   const std::string phone_in = Trimmed(in.phone);
   const std::string email_in = Trimmed(in.email);
   if (!phone_in.empty()) {
-    auto phone = NormalisePhone(phone_in);
-    if (!phone) return Status::InvalidArgument("phone", "not a phone number, e.g. 06 12 34 56 78");
-    c.phone = *phone;
+    // A number to call the parent back on: not a short service number.
+    auto phone = domain::NormalisePhone(phone_in);
+    if (!phone || domain::IsShortNumber(*phone)) {
+      add("phone", "not a phone number, e.g. 06 12 34 56 78");
+    } else {
+      c.phone = *phone;
+    }
   }
   if (!email_in.empty()) {
-    if (!IsEmail(email_in)) {
-      return Status::InvalidArgument("email", "not an e-mail address, e.g. nom@exemple.fr");
+    if (!domain::IsEmail(email_in)) {
+      add("email", "not an e-mail address, e.g. nom@exemple.fr");
+    } else {
+      c.email = email_in;
     }
-    c.email = email_in;
   }
-  if (c.phone.empty() && c.email.empty()) {
-    return Status::InvalidArgument("contact", "give a phone number or an e-mail address");
+  if (phone_in.empty() && email_in.empty()) {
+    add("contact", "give a phone number or an e-mail address");
   }
-  for (const auto& s : in.slots) {
-    if (std::find(std::begin(kSlots), std::end(kSlots), s) == std::end(kSlots)) {
-      return Status::InvalidArgument("slots", "unknown time slot \"" + s + "\"");
-    }
-    if (std::find(c.slots.begin(), c.slots.end(), s) == c.slots.end()) c.slots.push_back(s);
+  for (TimeSlot s : in.slots) {
+    const std::string name(ToString(s));
+    if (std::find(c.slots.begin(), c.slots.end(), name) == c.slots.end()) c.slots.push_back(name);
   }
   if (!in.may_leave_message) {
-    return Status::InvalidArgument("may_leave_message", "say whether a message may be left");
+    add("may_leave_message", "say whether a message may be left");
+  } else {
+    c.may_leave_message = *in.may_leave_message;
   }
-  c.may_leave_message = *in.may_leave_message;
-  if (in.caller_intro != "neutral" && in.caller_intro != "service") {
-    return Status::InvalidArgument("caller_intro", "must be neutral or service");
+  if (!in.caller_intro) {
+    add("caller_intro", "must be neutral or service");
+  } else {
+    c.caller_intro = std::string(ToString(*in.caller_intro));
   }
-  c.caller_intro = in.caller_intro;
-  if (!in.consent) {
-    return Status::InvalidArgument("consent", "your consent is needed to keep your details");
+  if (!in.consent) add("consent", "your consent is needed to keep your details");
+  if (!errors.empty()) {
+    return InvalidInOrder(std::move(errors),
+                          {"screening_id", "name", "phone", "email", "contact", "slots",
+                           "may_leave_message", "caller_intro", "consent"});
   }
   c.language = in.language.empty() ? screening->record.language : in.language;
+  const domain::Territory& territory = *screening->territory;
 
   const domain::TimestampMs now = clock_.NowMs();
   storage::AlertRecord a;
@@ -210,7 +214,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   a.kind = screening->orientation.crisis ? "item10" : "recontact";
   a.screening_id = screening->record.id;
   a.territory_code = territory.code;
-  a.urgency = std::string(domain::ToString(screening->orientation.urgency));
+  a.urgency = screening->orientation.urgency;
   a.deadline_at = domain::AlertDeadline(territory.recontact, territory.time_zone,
                                         screening->orientation.urgency, now);
   a.status = "new";

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/screening/screening_service.h"
@@ -22,16 +23,32 @@ namespace parcours::app {
 
 class Sealer;
 
+// When a parent may be called back.
+enum class TimeSlot { kMorning, kMidday, kAfternoon, kEvening };
+inline constexpr TimeSlot kTimeSlots[] = {TimeSlot::kMorning, TimeSlot::kMidday,
+                                          TimeSlot::kAfternoon, TimeSlot::kEvening};
+// How the caller introduces themselves: without naming the service, or by it.
+enum class CallerIntro { kNeutral, kService };
+
+// API identifiers: "morning"…; "neutral", "service".
+std::string_view ToString(TimeSlot v);
+std::string_view ToString(CallerIntro v);
+std::optional<TimeSlot> ParseTimeSlot(std::string_view s);
+std::optional<CallerIntro> ParseCallerIntro(std::string_view s);
+
 struct RecontactInput {
   std::string screening_id;
-  std::string name;   // first name or pseudonym
-  std::string phone;  // phone and/or email
+  std::string name;   // first name or pseudonym, as typed (trimmed here)
+  std::string phone;  // phone and/or email, as typed (normalised here)
   std::string email;
-  std::vector<std::string> slots;  // morning, midday, afternoon, evening (empty: any time)
+  std::vector<TimeSlot> slots;  // empty: any time
   std::optional<bool> may_leave_message;
-  std::string caller_intro;  // "neutral" or "service": how the caller introduces themselves
+  std::optional<CallerIntro> caller_intro;  // nullopt: not given or not a known value
   bool consent = false;
-  std::string language;
+  std::string language;  // "" : the screening's
+  // What the caller could not read into a value (an unknown slot, a
+  // consent that is not a boolean): reported with the use case's errors.
+  FieldErrors unreadable;
 };
 
 struct RecontactReceipt {
@@ -52,10 +69,11 @@ class RecontactService {
   RecontactService(ScreeningService& screenings, storage::Storage& storage, Clock& clock,
                    Random& random, const Sealer& sealer);
 
-  // Errors (field): screening_id (unknown), recontact (territory closed:
-  // kConflict), name, phone, email, contact (neither), slots,
-  // may_leave_message, caller_intro, consent. A second request for the same
-  // screening returns the first one (already_requested).
+  // A territory where no team answers is a kConflict (field "recontact").
+  // Otherwise every field at fault at once (kInvalidArgument, in this
+  // order): screening_id (unknown), name, phone, email, contact (neither
+  // given), slots, may_leave_message, caller_intro, consent. A second
+  // request for the same screening returns the first one (already_requested).
   Result<RecontactReceipt> Request(const RecontactInput& in);
 
   // Status of a request by its reference (no contact details). kNotFound.
@@ -75,10 +93,6 @@ class RecontactService {
 std::string EncodeContact(const ContactDetails& c);
 Result<ContactDetails> DecodeContact(std::string_view json);
 
-// Normalised phone number ("06 12 34 56 78" → "0612345678", "+33 6…" kept
-// with its +), or nullopt when it is not a phone number.
-std::optional<std::string> NormalisePhone(std::string_view s);
-bool IsEmail(std::string_view s);
 // The sub-territory an alert of `territory_code` is routed to, among those
 // containing the parent's commune: a list of communes before a PTSM area
 // before a department; nullopt when none.

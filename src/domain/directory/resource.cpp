@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "domain/common/contact.h"
 #include "domain/directory/commune_code.h"
 
 namespace parcours::domain {
@@ -46,21 +47,6 @@ std::optional<double> ParseDouble(std::string_view v) {
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
   if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d)) return std::nullopt;
   return d;
-}
-
-bool ValidEmail(std::string_view e) {
-  auto at = e.find('@');
-  if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  std::string_view domain = e.substr(at + 1);
-  if (domain.size() < 3 || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.') {
-    return false;
-  }
-  return std::none_of(e.begin(), e.end(), [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || c == '<' || c == '>' || c == '"';
-  });
 }
 
 bool ValidUrl(std::string_view u) {
@@ -150,30 +136,6 @@ const std::vector<std::string_view>& ImportedFields() {
 bool IsImportedField(std::string_view field) {
   const auto& f = ImportedFields();
   return std::find(f.begin(), f.end(), field) != f.end();
-}
-
-std::optional<std::string> NormalisePhone(std::string_view phone) {
-  std::string d;
-  for (char c : phone) {
-    if (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')') continue;
-    d += c;
-  }
-  // Overseas: +596 596 .. -> 0596 .., +596 696 .. -> 0696 ..
-  const bool four = d.starts_with("0033") || d.starts_with("+596") || d.starts_with("+590") ||
-                    d.starts_with("+594") || d.starts_with("+262") || d.starts_with("+508") ||
-                    d.starts_with("+269");
-  // Keep the last prefix character, turned into the leading 0.
-  if (four) {
-    d.erase(0, 3);
-    d[0] = '0';
-  } else if (d.starts_with("+33")) {
-    d.erase(0, 2);
-    d[0] = '0';
-  }
-  if (!AllDigits(d)) return std::nullopt;
-  if (d.size() == 10 && d[0] == '0' && d[1] != '0') return d;
-  if (d.size() >= 2 && d.size() <= 6 && d[0] != '0') return d;  // 15, 112, 3114, 116117
-  return std::nullopt;
 }
 
 std::optional<FieldError> SetField(Resource* r, std::string_view field, std::string_view raw,
@@ -271,8 +233,7 @@ std::optional<FieldError> SetField(Resource* r, std::string_view field, std::str
     return std::nullopt;
   }
   if (field == "email") {
-    if (!v.empty() && (!ValidEmail(v) || v.size() > kMaxText))
-      return err("is not an e-mail address");
+    if (!v.empty() && (!IsEmail(v) || v.size() > kMaxText)) return err("is not an e-mail address");
     r->email = std::string(v);
     return std::nullopt;
   }

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/common/contact.h"  // NormalisePhone, IsEmail: phone and e-mail fields
 #include "domain/directory/care_level_set.h"
 #include "domain/directory/resource_kind.h"
 #include "domain/geo/lat_lon.h"
@@ -97,10 +98,5 @@ std::string ImportFingerprint(const Resource& r);
 
 // Text form of a field's value, as SetField reads it back ("" when unset).
 std::string FieldValue(const Resource& r, std::string_view field);
-
-// Normalises a French phone number: spaces, dots, dashes removed; "+33 1 .."
-// -> "01.."; "+596 596 .." -> "0596..". nullopt when it is not 10 digits
-// starting with 0, nor a 2- to 6-digit short number (15, 3114).
-std::optional<std::string> NormalisePhone(std::string_view phone);
 
 }  // namespace parcours::domain

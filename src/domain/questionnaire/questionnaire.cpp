@@ -187,24 +187,31 @@ std::vector<ShownItem> Questionnaire::Items(Respondent r) const {
   return out;
 }
 
-Result<ScoredAnswers> Questionnaire::Score(const std::vector<int>& answers) const {
+Result<ScoredAnswers> Questionnaire::Score(const Answers& answers) const {
   if (answers.size() != items_.size()) {
     return Status::InvalidArgument("answers", "expected " + std::to_string(items_.size()) +
                                                   " answers, got " +
                                                   std::to_string(answers.size()));
   }
+  FieldErrors errors;
   ScoredAnswers s;
   for (std::size_t i = 0; i < answers.size(); ++i) {
     const auto& scores = items_[i].scores;
-    if (answers[i] < 0 || static_cast<std::size_t>(answers[i]) >= scores.size()) {
-      return Status::InvalidArgument(
-          "answers[" + std::to_string(i) + "]",
-          "must be an option index from 0 to " + std::to_string(scores.size() - 1));
+    const std::string field = "answers[" + std::to_string(i) + "]";
+    if (!answers[i]) {
+      errors.Add(field, "no option chosen", "missing");
+      continue;
     }
-    const int v = scores[static_cast<std::size_t>(answers[i])];
+    if (*answers[i] < 0 || static_cast<std::size_t>(*answers[i]) >= scores.size()) {
+      errors.Add(field, "must be an option index from 0 to " + std::to_string(scores.size() - 1),
+                 "range");
+      continue;
+    }
+    const int v = scores[static_cast<std::size_t>(*answers[i])];
     s.item_scores.push_back(v);
     s.total += v;
   }
+  if (!errors.empty()) return errors.ToStatus();
   if (instrument_ == "epds") s.item10_positive = s.item_scores[9] > 0;
   return s;
 }

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,10 @@ struct ShownItem {
   std::vector<std::string> options;
 };
 
+// The option chosen (0-based index) for each item, in display order;
+// nullopt for an item left unanswered.
+using Answers = std::vector<std::optional<int>>;
+
 struct ScoredAnswers {
   int total = 0;
   std::vector<int> item_scores;
@@ -75,9 +80,10 @@ class Questionnaire {
   std::string Instructions(Respondent r, Period p) const;
   std::vector<ShownItem> Items(Respondent r) const;
 
-  // answers: index (0-based) of the option chosen for each item, in display
-  // order. InvalidArgument with field "answers" (count) or "answers[i]".
-  Result<ScoredAnswers> Score(const std::vector<int>& answers) const;
+  // InvalidArgument with field "answers" when the count differs from size(),
+  // else every item at fault at once: "answers[i]" with reason "missing"
+  // (unanswered) or "range" (no such option).
+  Result<ScoredAnswers> Score(const Answers& answers) const;
 
  private:
   std::string instrument_, language_, title_, citation_, copyright_, loinc_;

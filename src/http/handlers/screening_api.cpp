@@ -3,7 +3,10 @@
 //   POST /api/v1/screenings
 //   POST /api/v1/recontact-requests
 //   GET  /api/v1/recontact-requests/{reference}
+#include <algorithm>
 #include <boost/json.hpp>
+#include <initializer_list>
+#include <optional>
 
 #include "app/pathway_config.h"
 #include "app/screening/recontact_service.h"
@@ -17,81 +20,93 @@ namespace {
 
 namespace json = boost::json;
 
-// Reads an optional string field; a present non-string is an error.
-Result<std::optional<std::string>> OptString(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return std::optional<std::string>();
-  if (!v->is_string()) return Status::InvalidArgument(key, "must be a string");
-  return std::optional<std::string>(std::string(v->as_string()));
-}
+// Reads fields of a JSON object into values of their type. A field of the
+// wrong JSON type is recorded in `errors` and read as absent; whether a
+// value is acceptable is the use case's to say.
+class JsonFields {
+ public:
+  JsonFields(const json::object& o, FieldErrors& errors) : o_(o), errors_(errors) {}
 
-Result<std::string> String(const json::object& o, const char* key, bool required = true) {
-  auto v = OptString(o, key);
-  if (!v.ok()) return v.status();
-  if (!*v) {
-    if (required) return Status::InvalidArgument(key, "is required");
-    return std::string();
+  std::optional<std::string> String(const char* key) {
+    const json::value* v = Present(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_string()) return Fail(key, "must be a string");
+    return std::string(v->as_string());
   }
-  return std::move(**v);
-}
-
-Result<std::optional<int>> OptInt(const json::object& o, const char* key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return std::optional<int>();
-  if (!v->is_int64() || v->as_int64() < -1000000 || v->as_int64() > 1000000) {
-    return Status::InvalidArgument(key, "must be an integer");
+  std::optional<int> Int(const char* key) {
+    const json::value* v = Present(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_int64() || v->as_int64() < -1000000 || v->as_int64() > 1000000) {
+      return Fail(key, "must be an integer");
+    }
+    return static_cast<int>(v->as_int64());
   }
-  return std::optional<int>(static_cast<int>(v->as_int64()));
-}
+  std::optional<bool> Bool(const char* key) {
+    const json::value* v = Present(key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_bool()) return Fail(key, "must be a boolean");
+    return v->as_bool();
+  }
+  // An array; nullptr (and an error) when present but not one.
+  const json::array* Array(const char* key, const char* what) {
+    const json::value* v = Present(key);
+    if (v == nullptr) return nullptr;
+    if (!v->is_array()) {
+      errors_.Add(key, what);
+      return nullptr;
+    }
+    return &v->as_array();
+  }
+  void RejectUnknown(std::initializer_list<std::string_view> known) {
+    for (const auto& [k, v] : o_) {
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        errors_.Add(std::string(k), "unknown field");
+      }
+    }
+  }
 
-// Reads the body into a ScreeningInput, checking JSON types in API order;
-// values are checked by the use case.
-Result<app::ScreeningInput> ReadScreening(const json::object& o) {
+ private:
+  const json::value* Present(const char* key) const {
+    const json::value* v = o_.if_contains(key);
+    return v == nullptr || v->is_null() ? nullptr : v;
+  }
+  std::nullopt_t Fail(const std::string& key, const char* message) {
+    errors_.Add(key, message);
+    return std::nullopt;
+  }
+
+  const json::object& o_;
+  FieldErrors& errors_;
+};
+
+app::ScreeningInput ReadScreening(const json::object& o) {
   app::ScreeningInput in;
-  auto instrument = String(o, "instrument");
-  if (!instrument.ok()) return instrument.status();
-  in.instrument = *instrument;
-  auto language = String(o, "language");
-  if (!language.ok()) return language.status();
-  in.language = *language;
-  auto respondent = String(o, "respondent");
-  if (!respondent.ok()) return respondent.status();
-  in.respondent = *respondent;
-  auto period = String(o, "period");
-  if (!period.ok()) return period.status();
-  in.period = *period;
-  auto age = OptInt(o, "child_age_weeks");
-  if (!age.ok()) return age.status();
-  in.child_age_weeks = *age;
-  auto postcode = OptString(o, "postcode");
-  if (!postcode.ok()) return postcode.status();
-  in.postcode = *postcode;
-  auto commune = OptString(o, "commune_code");
-  if (!commune.ok()) return commune.status();
-  in.commune_code = *commune;
-  auto source = OptString(o, "source");
-  if (!source.ok()) return source.status();
-  in.source = source->value_or("");
-  const json::value* answers = o.if_contains("answers");
-  if (answers == nullptr || !answers->is_array()) {
-    return Status::InvalidArgument("answers", "must be an array of option indices");
+  JsonFields f(o, in.unreadable);
+  in.instrument = f.String("instrument").value_or("");
+  in.language = f.String("language").value_or("");
+  const auto respondent = f.String("respondent");
+  if (respondent) in.about.respondent = domain::ParseRespondent(*respondent);
+  const auto period = f.String("period");
+  if (period) in.about.period = domain::ParsePeriod(*period);
+  in.about.child_age_weeks = f.Int("child_age_weeks");
+  in.about.postcode = f.String("postcode");
+  in.about.commune_code = f.String("commune_code");
+  in.about.source = f.String("source").value_or("");
+  const json::array* answers = f.Array("answers", "must be an array of option indices");
+  if (answers == nullptr && !in.unreadable.Has("answers")) {
+    in.unreadable.Add("answers", "must be an array of option indices");
   }
-  for (std::size_t i = 0; i < answers->as_array().size(); ++i) {
-    const json::value& a = answers->as_array()[i];
-    if (!a.is_int64() || a.as_int64() < -1000 || a.as_int64() > 1000) {
-      return Status::InvalidArgument("answers[" + std::to_string(i) + "]",
-                                     "must be an integer option index");
-    }
-    in.answers.push_back(static_cast<int>(a.as_int64()));
-  }
-  for (const auto& [k, v] : o) {
-    static constexpr std::string_view kKnown[] = {"instrument",   "language",        "respondent",
-                                                  "period",       "child_age_weeks", "postcode",
-                                                  "commune_code", "source",          "answers"};
-    if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
-      return Status::InvalidArgument(std::string(k), "unknown field");
+  for (std::size_t i = 0; answers != nullptr && i < answers->size(); ++i) {
+    const json::value& a = (*answers)[i];
+    if (a.is_int64() && a.as_int64() >= -1000 && a.as_int64() <= 1000) {
+      in.answers.emplace_back(static_cast<int>(a.as_int64()));
+    } else {
+      in.answers.emplace_back(std::nullopt);
+      in.unreadable.Add("answers[" + std::to_string(i) + "]", "must be an integer option index");
     }
   }
+  f.RejectUnknown({"instrument", "language", "respondent", "period", "child_age_weeks", "postcode",
+                   "commune_code", "source", "answers"});
   return in;
 }
 
@@ -99,11 +114,11 @@ json::object ScreeningJson(const app::ScreeningOutcome& out) {
   json::object o;
   o["id"] = out.record.id;
   o["score"] = out.record.score;
-  o["band"] = out.record.band;
+  o["band"] = std::string(domain::ToString(out.record.band));
   o["crisis"] = out.orientation.crisis;
   o["level"] = std::string(domain::ToString(out.orientation.level));
   o["follow_up_level"] = std::string(domain::ToString(out.orientation.follow_up_level));
-  o["respondent"] = out.record.respondent;
+  o["respondent"] = std::string(domain::ToString(out.record.respondent));
   o["territory"] = out.record.territory_code.value_or("");
   o["recontact_offered"] = app::RecontactService::Offered(*out.territory);
   json::object ts;
@@ -121,7 +136,7 @@ json::object ReceiptJson(const app::RecontactReceipt& r) {
   json::object o;
   o["reference"] = r.alert.reference;
   o["status"] = r.alert.status;
-  o["urgency"] = r.alert.urgency;
+  o["urgency"] = std::string(domain::ToString(r.alert.urgency));
   o["territory"] = r.alert.territory_code;
   if (r.alert.sub_territory_code) {
     o["sub_territory"] = *r.alert.sub_territory_code;
@@ -134,33 +149,60 @@ json::object ReceiptJson(const app::RecontactReceipt& r) {
   return o;
 }
 
-Result<app::RecontactInput> ReadRecontact(const json::object& o) {
-  app::RecontactInput in;
-  for (auto [key, field] : {std::pair{"screening_id", &in.screening_id},
-                            {"name", &in.name},
-                            {"phone", &in.phone},
-                            {"email", &in.email},
-                            {"caller_intro", &in.caller_intro},
-                            {"language", &in.language}}) {
-    auto v = String(o, key, /*required=*/false);
-    if (!v.ok()) return v.status();
-    *field = std::move(*v);
+json::object QuestionnaireJson(const domain::Questionnaire& qn, domain::Respondent respondent) {
+  json::object o;
+  o["instrument"] = qn.instrument();
+  o["language"] = qn.language();
+  o["respondent"] = std::string(domain::ToString(respondent));
+  o["title"] = qn.title();
+  o["citation"] = qn.citation();
+  o["copyright"] = qn.copyright();
+  o["loinc"] = qn.loinc();
+  json::object instr;
+  instr["prenatal"] = qn.Instructions(respondent, domain::Period::kPrenatal);
+  instr["postnatal"] = qn.Instructions(respondent, domain::Period::kPostnatal);
+  o["instructions"] = std::move(instr);
+  json::array items;
+  for (const auto& it : qn.Items(respondent)) {
+    json::object jo;
+    jo["number"] = it.number;
+    jo["text"] = it.text;
+    json::array opts;
+    for (std::size_t k = 0; k < it.options.size(); ++k) {
+      json::object op;
+      op["index"] = k;
+      op["text"] = it.options[k];
+      opts.push_back(std::move(op));
+    }
+    jo["options"] = std::move(opts);
+    items.push_back(std::move(jo));
   }
-  if (const json::value* s = o.if_contains("slots"); s != nullptr && !s->is_null()) {
-    if (!s->is_array()) return Status::InvalidArgument("slots", "must be an array of strings");
-    for (const auto& x : s->as_array()) {
-      if (!x.is_string()) return Status::InvalidArgument("slots", "must be an array of strings");
-      in.slots.emplace_back(x.as_string());
+  o["items"] = std::move(items);
+  return o;
+}
+
+app::RecontactInput ReadRecontact(const json::object& o) {
+  app::RecontactInput in;
+  JsonFields f(o, in.unreadable);
+  in.screening_id = f.String("screening_id").value_or("");
+  in.name = f.String("name").value_or("");
+  in.phone = f.String("phone").value_or("");
+  in.email = f.String("email").value_or("");
+  const auto intro = f.String("caller_intro");
+  if (intro) in.caller_intro = app::ParseCallerIntro(*intro);
+  in.language = f.String("language").value_or("");
+  if (const json::array* slots = f.Array("slots", "must be an array of strings")) {
+    for (const auto& x : *slots) {
+      auto slot = x.is_string() ? app::ParseTimeSlot(x.as_string()) : std::nullopt;
+      if (slot) {
+        in.slots.push_back(*slot);
+      } else if (!in.unreadable.Has("slots")) {
+        in.unreadable.Add("slots", "each slot is morning, midday, afternoon or evening");
+      }
     }
   }
-  if (const json::value* m = o.if_contains("may_leave_message"); m != nullptr && !m->is_null()) {
-    if (!m->is_bool()) return Status::InvalidArgument("may_leave_message", "must be a boolean");
-    in.may_leave_message = m->as_bool();
-  }
-  if (const json::value* c = o.if_contains("consent"); c != nullptr && !c->is_null()) {
-    if (!c->is_bool()) return Status::InvalidArgument("consent", "must be a boolean");
-    in.consent = c->as_bool();
-  }
+  in.may_leave_message = f.Bool("may_leave_message");
+  in.consent = f.Bool("consent").value_or(false);
   return in;
 }
 
@@ -170,57 +212,19 @@ void RegisterScreeningApiRoutes(Router& r, WebContext& ctx) {
   r.Add("GET", "/api/v1/questionnaires/{instrument}", [&ctx](Request& req) {
     auto q = ParseForm(req.query);
     if (!q.ok()) return JsonError(q.status());
-    const std::string language = q->Get("language").value_or("fr");
-    const std::string respondent_s = q->Get("respondent").value_or("mother");
-    const std::string& instrument = req.path_params["instrument"];
-    const domain::Questionnaire* qn = ctx.pathway->Questionnaire(instrument, language);
-    if (ctx.pathway->Questionnaire(instrument, "fr") == nullptr) {
-      return JsonError(Status::NotFound("no questionnaire " + instrument));
-    }
-    if (qn == nullptr) {
-      return JsonError(Status::InvalidArgument("language", "no questionnaire in that language"));
-    }
-    auto respondent = domain::ParseRespondent(respondent_s);
-    if (!respondent) {
-      return JsonError(Status::InvalidArgument("respondent", "must be mother, father or coparent"));
-    }
-    json::object o;
-    o["instrument"] = qn->instrument();
-    o["language"] = qn->language();
-    o["respondent"] = respondent_s;
-    o["title"] = qn->title();
-    o["citation"] = qn->citation();
-    o["copyright"] = qn->copyright();
-    o["loinc"] = qn->loinc();
-    json::object instr;
-    instr["prenatal"] = qn->Instructions(*respondent, domain::Period::kPrenatal);
-    instr["postnatal"] = qn->Instructions(*respondent, domain::Period::kPostnatal);
-    o["instructions"] = std::move(instr);
-    json::array items;
-    for (const auto& it : qn->Items(*respondent)) {
-      json::object jo;
-      jo["number"] = it.number;
-      jo["text"] = it.text;
-      json::array opts;
-      for (std::size_t k = 0; k < it.options.size(); ++k) {
-        json::object op;
-        op["index"] = k;
-        op["text"] = it.options[k];
-        opts.push_back(std::move(op));
-      }
-      jo["options"] = std::move(opts);
-      items.push_back(std::move(jo));
-    }
-    o["items"] = std::move(items);
-    return JsonResponse(200, o);
+    const auto respondent_s = q->Get("respondent");
+    const auto respondent =
+        respondent_s ? domain::ParseRespondent(*respondent_s) : domain::Respondent::kMother;
+    auto qn = ctx.screenings->Questionnaire(req.path_params["instrument"],
+                                            q->Get("language").value_or("fr"), respondent);
+    if (!qn.ok()) return JsonError(qn.status());
+    return JsonResponse(200, QuestionnaireJson(**qn, *respondent));
   });
 
   r.Add("POST", "/api/v1/screenings", [&ctx](Request& req) {
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return JsonError(body.status());
-    auto in = ReadScreening(*body);
-    if (!in.ok()) return JsonError(in.status());
-    auto out = ctx.screenings->Submit(*in);
+    auto out = ctx.screenings->Submit(ReadScreening(*body));
     if (!out.ok()) return JsonError(out.status());
     return JsonResponse(201, ScreeningJson(*out));
   });
@@ -228,9 +232,7 @@ void RegisterScreeningApiRoutes(Router& r, WebContext& ctx) {
   r.Add("POST", "/api/v1/recontact-requests", [&ctx](Request& req) {
     auto body = ParseJsonObject(req.body);
     if (!body.ok()) return JsonError(body.status());
-    auto in = ReadRecontact(*body);
-    if (!in.ok()) return JsonError(in.status());
-    auto out = ctx.recontacts->Request(*in);
+    auto out = ctx.recontacts->Request(ReadRecontact(*body));
     if (!out.ok()) return JsonError(out.status());
     return JsonResponse(out->already_requested ? 200 : 201, ReceiptJson(*out));
   });

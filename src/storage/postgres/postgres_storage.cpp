@@ -86,8 +86,9 @@ Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
   s.created_at = q.Int(row, 1);
   s.instrument = q.Text(row, 2);
   s.language = q.Text(row, 3);
-  s.respondent = q.Text(row, 4);
-  s.period = q.Text(row, 5);
+  RowDecoder stored("screenings", s.id);
+  s.respondent = stored.Enum("respondent", q.Text(row, 4), domain::ParseRespondent);
+  s.period = stored.Enum("period", q.Text(row, 5), domain::ParsePeriod);
   s.child_age_weeks = q.OptInt(row, 6);
   s.postcode = q.OptText(row, 7);
   s.commune_code = q.OptText(row, 8);
@@ -97,12 +98,13 @@ Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
   if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
   s.answers = std::move(*answers);
   s.score = static_cast<int>(q.Int(row, 12));
-  s.band = q.Text(row, 13);
+  s.band = stored.Enum("band", q.Text(row, 13), domain::ParseBand);
   s.item10_positive = q.Bool(row, 14);
   s.threshold_set_id = q.Text(row, 15);
   s.threshold_version = static_cast<int>(q.Int(row, 16));
-  s.level = q.Text(row, 17);
+  s.level = stored.Enum("level", q.Text(row, 17), domain::ParseCareLevel);
   if (q.corrupt()) return Status::Internal("corrupt row in screening " + s.id);
+  if (!stored.status().ok()) return stored.status();
   return s;
 }
 
@@ -114,7 +116,8 @@ Result<AlertRecord> ReadAlert(Rows& q, int row) {
   a.kind = q.Text(row, 3);
   a.screening_id = q.OptText(row, 4);
   a.territory_code = q.Text(row, 5);
-  a.urgency = q.Text(row, 6);
+  RowDecoder stored("alerts", a.id);
+  a.urgency = stored.Enum("urgency", q.Text(row, 6), domain::ParseUrgency);
   a.deadline_at = q.Int(row, 7);
   a.status = q.Text(row, 8);
   a.crisis = q.Bool(row, 9);
@@ -122,6 +125,7 @@ Result<AlertRecord> ReadAlert(Rows& q, int row) {
   a.updated_at = q.Int(row, 11);
   a.sub_territory_code = q.OptText(row, 12);
   if (q.corrupt()) return Status::Internal("corrupt row in alert " + a.id);
+  if (!stored.status().ok()) return stored.status();
   return a;
 }
 
@@ -150,8 +154,8 @@ class PgTransaction : public Transaction {
         .Int(s.created_at)
         .Text(s.instrument)
         .Text(s.language)
-        .Text(s.respondent)
-        .Text(s.period)
+        .Text(domain::ToString(s.respondent))
+        .Text(domain::ToString(s.period))
         .OptInt(s.child_age_weeks)
         .OptText(s.postcode)
         .OptText(s.commune_code)
@@ -159,11 +163,11 @@ class PgTransaction : public Transaction {
         .Text(s.source)
         .Text(EncodeIntList(s.answers))
         .Int(s.score)
-        .Text(s.band)
+        .Text(domain::ToString(s.band))
         .Bool(s.item10_positive)
         .Text(s.threshold_set_id)
         .Int(s.threshold_version)
-        .Text(s.level);
+        .Text(domain::ToString(s.level));
     return Exec(kInsertScreening, p);
   }
 
@@ -185,7 +189,7 @@ class PgTransaction : public Transaction {
         .Text(a.kind)
         .OptText(a.screening_id)
         .Text(a.territory_code)
-        .Text(a.urgency)
+        .Text(domain::ToString(a.urgency))
         .Int(a.deadline_at)
         .Text(a.status)
         .Bool(a.crisis)

@@ -40,8 +40,9 @@ Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   s.created_at = q.Int(1);
   s.instrument = q.Text(2);
   s.language = q.Text(3);
-  s.respondent = q.Text(4);
-  s.period = q.Text(5);
+  RowDecoder row("screenings", s.id);
+  s.respondent = row.Enum("respondent", q.Text(4), domain::ParseRespondent);
+  s.period = row.Enum("period", q.Text(5), domain::ParsePeriod);
   s.child_age_weeks = q.OptInt(6);
   s.postcode = q.OptText(7);
   s.commune_code = q.OptText(8);
@@ -51,15 +52,16 @@ Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
   s.answers = std::move(*answers);
   s.score = static_cast<int>(q.Int(12));
-  s.band = q.Text(13);
+  s.band = row.Enum("band", q.Text(13), domain::ParseBand);
   s.item10_positive = q.Int(14) != 0;
   s.threshold_set_id = q.Text(15);
   s.threshold_version = static_cast<int>(q.Int(16));
-  s.level = q.Text(17);
+  s.level = row.Enum("level", q.Text(17), domain::ParseCareLevel);
+  if (!row.status().ok()) return row.status();
   return s;
 }
 
-AlertRecord ReadAlert(const Stmt& q) {
+Result<AlertRecord> ReadAlert(const Stmt& q) {
   AlertRecord a;
   a.id = q.Text(0);
   a.reference = q.Text(1);
@@ -67,13 +69,15 @@ AlertRecord ReadAlert(const Stmt& q) {
   a.kind = q.Text(3);
   a.screening_id = q.OptText(4);
   a.territory_code = q.Text(5);
-  a.urgency = q.Text(6);
+  RowDecoder row("alerts", a.id);
+  a.urgency = row.Enum("urgency", q.Text(6), domain::ParseUrgency);
   a.deadline_at = q.Int(7);
   a.status = q.Text(8);
   a.crisis = q.Int(9) != 0;
   a.contact_sealed = q.Blob(10);
   a.updated_at = q.Int(11);
   a.sub_territory_code = q.OptText(12);
+  if (!row.status().ok()) return row.status();
   return a;
 }
 
@@ -103,8 +107,8 @@ class SqliteTransaction : public Transaction {
         .Bind(s.created_at)
         .Bind(s.instrument)
         .Bind(s.language)
-        .Bind(s.respondent)
-        .Bind(s.period)
+        .Bind(domain::ToString(s.respondent))
+        .Bind(domain::ToString(s.period))
         .Bind(s.child_age_weeks)
         .Bind(s.postcode)
         .Bind(s.commune_code)
@@ -112,11 +116,11 @@ class SqliteTransaction : public Transaction {
         .Bind(s.source)
         .Bind(EncodeIntList(s.answers))
         .Bind(s.score)
-        .Bind(s.band)
+        .Bind(domain::ToString(s.band))
         .Bind(s.item10_positive)
         .Bind(s.threshold_set_id)
         .Bind(s.threshold_version)
-        .Bind(s.level);
+        .Bind(domain::ToString(s.level));
     return Note(q.Run());
   }
 
@@ -127,7 +131,7 @@ class SqliteTransaction : public Transaction {
     q.Bind(id);
     if (q.Step()) {
       auto s = ReadScreening(q);
-      if (!s.ok()) return s.status();
+      if (!s.ok()) return Note(s.status());
       return std::optional<ScreeningRecord>(std::move(*s));
     }
     if (!q.ok()) return Note(q.status());
@@ -144,14 +148,14 @@ class SqliteTransaction : public Transaction {
         .Bind(a.kind)
         .Bind(a.screening_id)
         .Bind(a.territory_code)
-        .Bind(a.urgency)
+        .Bind(domain::ToString(a.urgency))
         .Bind(a.deadline_at)
         .Bind(a.status)
         .Bind(a.crisis)
         .Bind(a.contact_sealed)
         .Bind(a.updated_at)
         .Bind(a.sub_territory_code);
-    return q.Run();
+    return Note(q.Run());
   }
 
   Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
@@ -195,7 +199,11 @@ class SqliteTransaction : public Transaction {
     Stmt q(c_, sql.c_str());
     q.Bind(territory).Bind(limit);
     std::vector<AlertRecord> out;
-    while (q.Step()) out.push_back(ReadAlert(q));
+    while (q.Step()) {
+      auto a = ReadAlert(q);
+      if (!a.ok()) return Note(a.status());
+      out.push_back(std::move(*a));
+    }
     if (!q.ok()) return Note(q.status());
     return out;
   }
@@ -238,7 +246,11 @@ class SqliteTransaction : public Transaction {
   Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
-    if (q.Step()) return std::optional<AlertRecord>(ReadAlert(q));
+    if (q.Step()) {
+      auto a = ReadAlert(q);
+      if (!a.ok()) return Note(a.status());
+      return std::optional<AlertRecord>(std::move(*a));
+    }
     if (!q.ok()) return Note(q.status());
     return std::optional<AlertRecord>();
   }

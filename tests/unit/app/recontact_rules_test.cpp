@@ -11,32 +11,6 @@
 namespace parcours::app {
 namespace {
 
-TEST(Recontact, PhoneNumbersAreNormalisedOrRefused) {
-  EXPECT_EQ(NormalisePhone("06 12 34 56 78"), "0612345678");
-  EXPECT_EQ(NormalisePhone("06.12.34.56.78"), "0612345678");
-  EXPECT_EQ(NormalisePhone("+33 6 12 34 56 78"), "+33612345678");
-  EXPECT_EQ(NormalisePhone("+596 696 12 34 56"), "+596696123456");
-  EXPECT_EQ(NormalisePhone("(05) 61-00-00-00"), "0561000000");
-  EXPECT_FALSE(NormalisePhone("call me"));
-  EXPECT_FALSE(NormalisePhone("0612"));
-  EXPECT_FALSE(NormalisePhone("0012345678"));
-  EXPECT_FALSE(NormalisePhone("06 12 34 56 78 9"));
-  EXPECT_FALSE(NormalisePhone("+1"));
-  EXPECT_FALSE(NormalisePhone("06+12345678"));
-}
-
-TEST(Recontact, EmailAddresses) {
-  EXPECT_TRUE(IsEmail("nom@exemple.fr"));
-  EXPECT_TRUE(IsEmail("a.b+c@sous.domaine.fr"));
-  EXPECT_FALSE(IsEmail("nom"));
-  EXPECT_FALSE(IsEmail("@exemple.fr"));
-  EXPECT_FALSE(IsEmail("nom@exemple"));
-  EXPECT_FALSE(IsEmail("nom@@exemple.fr"));
-  EXPECT_FALSE(IsEmail("nom @exemple.fr"));
-  EXPECT_FALSE(IsEmail("nom@exemple.fr\r\nBcc: x@y.z"));
-  EXPECT_FALSE(IsEmail(std::string(250, 'a') + "@b.fr"));
-}
-
 TEST(Recontact, ReferencesAreShortUnambiguousAndRandom) {
   SystemRandom random;
   std::set<std::string> seen;

@@ -21,20 +21,6 @@ std::optional<FieldError> Set(Resource* r, std::string_view f, std::string_view 
   return SetField(r, f, v, &lat, &lon);
 }
 
-TEST(ResourceTest, PhonesAreNormalisedOrRefused) {
-  EXPECT_EQ(NormalisePhone("03 21 00 00 99"), "0321000099");
-  EXPECT_EQ(NormalisePhone("03.21.00.00.99"), "0321000099");
-  EXPECT_EQ(NormalisePhone("+33 3 21 00 00 99"), "0321000099");
-  EXPECT_EQ(NormalisePhone("0033321000099"), "0321000099");
-  EXPECT_EQ(NormalisePhone("+596 596 74 86 77"), "0596748677");
-  EXPECT_EQ(NormalisePhone("3114"), "3114");
-  EXPECT_EQ(NormalisePhone("15"), "15");
-  EXPECT_EQ(NormalisePhone("0021000099"), std::nullopt);
-  EXPECT_EQ(NormalisePhone("032100009"), std::nullopt);
-  EXPECT_EQ(NormalisePhone("03 21 AB"), std::nullopt);
-  EXPECT_EQ(NormalisePhone(""), std::nullopt);
-}
-
 TEST(ResourceTest, SetFieldValidatesEachFieldAndLeavesTheRecordOnError) {
   Resource r = Valid();
   const Resource before = r;

@@ -32,10 +32,14 @@ TEST(Questionnaire, ExhaustiveScoringOfAllAnswerVectorsMatchesAnIndependentFormu
   for (const char* lang : {"fr", "en"}) {
     Questionnaire q = Load(lang);
     std::vector<int> a(10, 0);
+    Answers chosen(10);
     long long checked = 0;
     for (int code = 0; code < (1 << 20); ++code) {
-      for (int i = 0; i < 10; ++i) a[static_cast<std::size_t>(i)] = (code >> (2 * i)) & 3;
-      auto s = q.Score(a);
+      for (int i = 0; i < 10; ++i) {
+        a[static_cast<std::size_t>(i)] = (code >> (2 * i)) & 3;
+        chosen[static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(i)];
+      }
+      auto s = q.Score(chosen);
       ASSERT_TRUE(s.ok());
       ASSERT_EQ(s->total, IndependentTotal(a)) << lang << " vector " << code;
       ASSERT_EQ(s->item10_positive, a[9] != 3) << lang << " vector " << code;
@@ -90,6 +94,15 @@ TEST(Questionnaire, InvalidAnswersNameTheField) {
   auto neg = q.Score({0, 0, 0, 0, 0, 0, 0, 0, 0, -1});
   ASSERT_FALSE(neg.ok());
   EXPECT_EQ(neg.status().field(), "answers[9]");
+  // Every item at fault at once, in order, with its reason.
+  auto many = q.Score({0, std::nullopt, 0, 7, 0, 0, 0, 0, 0, std::nullopt});
+  ASSERT_FALSE(many.ok());
+  const std::vector<FieldError> expected = {
+      {"answers[1]", "no option chosen", "missing"},
+      {"answers[3]", "must be an option index from 0 to 3", "range"},
+      {"answers[9]", "no option chosen", "missing"}};
+  EXPECT_EQ(many.status().field_errors(), expected);
+  EXPECT_EQ(many.status().field(), "answers[1]");
 }
 
 TEST(Questionnaire, RefusesADataFileWhoseScoringDiffersFromThePublishedEpds) {

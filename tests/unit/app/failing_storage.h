@@ -1,0 +1,114 @@
+// A storage::Storage decorator that fails on the Nth write, for use-case
+// tests where loss matters (LevelDB's fault-injecting Env). Writes are the
+// repository calls that change data (InsertScreening, InsertAlert,
+// PutSetting, AppendAudit) and each commit of Transact(), counted from 1
+// across transactions. The failing call returns kUnavailable without
+// reaching the database, and its transaction is rolled back even if the
+// use case ignores the error (storage.h contract). Reads and the directory
+// repositories pass through.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/storage.h"
+
+namespace parcours::app::testing {
+
+class FailingStorage : public storage::Storage {
+ public:
+  // fail_at: the write that fails (0: none).
+  FailingStorage(storage::Storage& inner, int fail_at) : inner_(inner), fail_at_(fail_at) {}
+
+  int writes() const { return writes_; }
+
+  std::string_view Backend() const override { return inner_.Backend(); }
+  Result<int> Migrate() override { return inner_.Migrate(); }
+  Result<int> SchemaVersion() override { return inner_.SchemaVersion(); }
+  Status Ping() override { return inner_.Ping(); }
+  PoolStats Stats() const override { return inner_.Stats(); }
+  Status Read(const std::function<Status(storage::Transaction&)>& fn) override {
+    return inner_.Read(fn);
+  }
+
+  Status Transact(const std::function<Status(storage::Transaction&)>& fn) override {
+    return inner_.Transact([&](storage::Transaction& tx) {
+      FailingTransaction failing(*this, tx);
+      Status st = fn(failing);
+      if (!failing.failure().ok()) return failing.failure();
+      if (!st.ok()) return st;
+      return Write("commit");  // a failed commit: the inner transaction rolls back
+    });
+  }
+
+ private:
+  class FailingTransaction : public storage::Transaction {
+   public:
+    FailingTransaction(FailingStorage& s, storage::Transaction& tx) : s_(s), tx_(tx) {}
+    const Status& failure() const { return failure_; }
+
+    Status InsertScreening(const storage::ScreeningRecord& r) override {
+      PARCOURS_RETURN_IF_ERROR(Note(s_.Write("InsertScreening")));
+      return tx_.InsertScreening(r);
+    }
+    Result<std::optional<storage::ScreeningRecord>> FindScreening(std::string_view id) override {
+      return tx_.FindScreening(id);
+    }
+    Status InsertAlert(const storage::AlertRecord& a) override {
+      PARCOURS_RETURN_IF_ERROR(Note(s_.Write("InsertAlert")));
+      return tx_.InsertAlert(a);
+    }
+    Result<std::optional<storage::AlertRecord>> FindAlert(std::string_view id) override {
+      return tx_.FindAlert(id);
+    }
+    Result<std::optional<storage::AlertRecord>> FindAlertByReference(std::string_view r) override {
+      return tx_.FindAlertByReference(r);
+    }
+    Result<std::optional<storage::AlertRecord>> FindAlertByScreening(std::string_view s) override {
+      return tx_.FindAlertByScreening(s);
+    }
+    Result<std::vector<storage::AlertRecord>> ListAlerts(std::string_view t, int limit) override {
+      return tx_.ListAlerts(t, limit);
+    }
+    Result<std::optional<std::string>> GetSetting(std::string_view name) override {
+      return tx_.GetSetting(name);
+    }
+    Status PutSetting(std::string_view name, std::string_view value) override {
+      PARCOURS_RETURN_IF_ERROR(Note(s_.Write("PutSetting")));
+      return tx_.PutSetting(name, value);
+    }
+    Result<std::int64_t> AppendAudit(const storage::AuditEntry& e) override {
+      PARCOURS_RETURN_IF_ERROR(Note(s_.Write("AppendAudit")));
+      return tx_.AppendAudit(e);
+    }
+    Result<std::vector<storage::AuditEntry>> ListAudit(std::string_view type,
+                                                       std::string_view id) override {
+      return tx_.ListAudit(type, id);
+    }
+    storage::DirectoryRepository& directory() override { return tx_.directory(); }
+
+   private:
+    Status Note(Status st) {
+      if (!st.ok() && failure_.ok()) failure_ = st;
+      return st;
+    }
+    FailingStorage& s_;
+    storage::Transaction& tx_;
+    Status failure_;
+  };
+
+  Status Write(const char* what) {
+    ++writes_;
+    if (writes_ == fail_at_) {
+      return Status::Unavailable(std::string("injected failure of write ") +
+                                 std::to_string(writes_) + " (" + what + ")");
+    }
+    return Status::Ok();
+  }
+
+  storage::Storage& inner_;
+  int fail_at_;
+  int writes_ = 0;
+};
+
+}  // namespace parcours::app::testing
