@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 run_pkgs=(build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libkainjow-mustache-dev
-  libsqlite3-dev libpq-dev libsodium-dev libicu-dev libproj-dev proj-data
+  libsqlite3-dev libpq-dev libsodium-dev libicu-dev libproj-dev proj-data liboath-dev libqrencode-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev nodejs npm)
 test_pkgs=(ccache libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
   chromium clang libclang-rt-14-dev clang-format clang-tidy wrk nginx-light

@@ -87,6 +87,19 @@ const std::vector<SettingSpec>& AllSettings() {
       {"kind", "", "resource publish: kind of resource to publish"},
       {"source", "", "resource publish: rpps, finess, manual or demo"},
       {"actor", "", "name recorded in the directory history (default cli:$USER)"},
+      // Accounts (user, audit) and the professional side of serve.
+      {"email", "", "user: e-mail address of the account"},
+      {"name", "", "user add: full name"},
+      {"role", "",
+       "user add: responder, professional, specialised_team, coordinator, national or admin"},
+      {"phone", "", "user add: phone number (optional)"},
+      {"password-file", "",
+       "user add: file holding the password (a trailing newline is not part of it)"},
+      {"public-url", "",
+       "public address of the site, for one-time links (serve: default from the request's Host; "
+       "user reset-password: default none, the path is printed)"},
+      {"password-hash-concurrency", "2",
+       "password hashes computed at once (each holds 64 MiB while it runs)"},
   };
   return kAll;
 }

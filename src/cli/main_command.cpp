@@ -18,6 +18,7 @@
 #include "cli/config.h"
 #include "cli/directory_commands.h"
 #include "cli/territory_commands.h"
+#include "cli/user_commands.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "http/web_app.h"
@@ -154,6 +155,12 @@ int Serve(const Config& c) {
     wo.guard.partner_keys = SplitList(c.Get("partner-keys"));
     wo.flood_threshold = *flood;
   }
+  wo.public_url = c.Get("public-url");
+  {
+    auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
+    if (!hashes.ok()) return Fail(hashes.status());
+    wo.password_hash_concurrency = *hashes;
+  }
 
   auto storage = OpenAndMigrate(c, /*migrate=*/true);
   if (!storage.ok()) return Fail(storage.status());
@@ -261,6 +268,8 @@ const std::vector<Command>& Commands() {
         "partner-keys",
         "partner-screening-limit",
         "flood-threshold",
+        "public-url",
+        "password-hash-concurrency",
         "log-level"},
        Serve},
       {"migrate",
@@ -296,6 +305,16 @@ const std::vector<Command>& Commands() {
        "alert deadlines as computed",
        {"config", "database", "share-dir", "log-level"},
        TerritoryCommand},
+      // Accounts of professionals and the audit log (cli/user_commands.h).
+      {"user",
+       "user add|disable|enable|reset-password|reset-totp|list: professionals' accounts",
+       {"config", "database", "db-pool", "key-file", "share-dir", "email", "name", "role",
+        "territory", "phone", "password-file", "public-url", "actor", "log-level"},
+       UserCommand},
+      {"audit",
+       "audit export [--output FILE]: the audit log as JSON lines",
+       {"config", "database", "db-pool", "key-file", "share-dir", "output", "actor", "log-level"},
+       AuditCommand},
   };
   return kCommands;
 }

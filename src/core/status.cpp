@@ -15,6 +15,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kForbidden: return "forbidden";
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kPayloadTooLarge: return "payload_too_large";
+    case StatusCode::kTooManyRequests: return "too_many_requests";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kInternal: return "internal";
   }

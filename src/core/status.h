@@ -28,8 +28,9 @@ enum class StatusCode {
   kForbidden,  // authenticated but not allowed (role / territory)
   kUnauthenticated,
   kPayloadTooLarge,
-  kUnavailable,  // a dependency (database, gateway) is down
-  kInternal,     // a bug or an unexpected backend error
+  kTooManyRequests,  // throttled (login lockout): retry later
+  kUnavailable,      // a dependency (database, gateway) is down
+  kInternal,         // a bug or an unexpected backend error
 };
 
 const char* StatusCodeName(StatusCode code);

@@ -10,6 +10,10 @@
 #include <utility>
 #include <vector>
 
+namespace parcours::domain {
+struct Principal;
+}
+
 namespace parcours::http {
 
 struct Request {
@@ -23,6 +27,12 @@ struct Request {
   std::string request_id;
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string route;                               // route pattern matched, for logs and metrics
+  // Set by the session guard on routes that are not public: who is calling
+  // and the CSRF token of their session (forms echo it).
+  std::shared_ptr<const domain::Principal> principal;
+  std::string csrf_token;
+  std::string session_stage;  // "full" or "enrolment"
+  std::string session_name;   // display name of the account
 
   // Value of the first header with that (lower-case) name, or empty.
   std::string_view Header(std::string_view lower_name) const;

@@ -24,9 +24,22 @@ std::vector<std::string_view> Split(std::string_view path) {
 }  // namespace
 
 void Router::Add(std::string method, const std::string& pattern, HandlerFn fn, bool inline_safe) {
-  Route r{std::move(method), pattern, {}, std::move(fn), inline_safe};
+  Route r{std::move(method), pattern, {}, std::move(fn), inline_safe, RouteAccess::Public()};
   for (auto s : Split(pattern)) r.segments.emplace_back(s);
   routes_.push_back(std::move(r));
+}
+
+void Router::Add(std::string method, const std::string& pattern, RouteAccess access, HandlerFn fn) {
+  bool inline_safe = false;
+  Add(std::move(method), pattern, std::move(fn), inline_safe);
+  routes_.back().access = access;
+}
+
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& r : routes_) out.push_back({r.method, r.pattern, r.access});
+  return out;
 }
 
 bool Router::MatchPath(const Route& r, const std::vector<std::string_view>& parts,
@@ -85,6 +98,7 @@ Router::Match Router::Find(Request& req) const {
   req.route = best->pattern;
   m.handler = &best->fn;
   m.inline_safe = best->inline_safe;
+  m.access = &best->access;
   m.allowed.clear();
   return m;
 }

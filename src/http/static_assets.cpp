@@ -24,9 +24,9 @@ namespace fs = std::filesystem;
 // template uses a DSFR class that the shipped CSS does not define, so a page
 // needing another component must add it here.
 constexpr const char* kDsfrComponents[] = {
-    "skiplink", "logo",    "header", "footer", "navigation", "link",
-    "button",   "callout", "card",   "form",   "input",      "radio",
-    "checkbox", "select",  "notice", "alert",  "stepper",    "badge"};
+    "skiplink", "logo",  "header",  "footer", "navigation", "link",     "button",
+    "callout",  "card",  "form",    "input",  "radio",      "checkbox", "select",
+    "notice",   "alert", "stepper", "badge",  "table"};
 
 // Web fonts shipped: Marianne regular and bold only (about 58 KB each in
 // woff2). The core CSS declares nine more faces (light, medium, italics,

@@ -5,6 +5,9 @@
 #include <exception>
 
 #include "app/demo_mode.h"
+#include "app/auth/account_service.h"
+#include "app/auth/auth_service.h"
+#include "app/auth/password_hasher.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
@@ -95,6 +98,17 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.recontacts->SetFloodThreshold(options.flood_threshold);
   ctx.results = std::make_unique<ResultAccess>(sealer, clock);
 
+  app::PasswordHasher::Options hash_options;
+  hash_options.max_concurrent = options.password_hash_concurrency;
+  ctx.hasher = std::make_unique<app::PasswordHasher>(hash_options);
+  ctx.auth = std::make_unique<app::AuthService>(storage, clock, random, sealer, *ctx.hasher);
+  std::vector<std::string> territory_codes;
+  for (const auto& t : ctx.pathway->territories().all()) {
+    if (!t.outside()) territory_codes.push_back(t.code);
+  }
+  ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
+                                                       *ctx.auth, std::move(territory_codes));
+
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
   RegisterPageRoutes(r, ctx);
@@ -102,6 +116,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterScreeningPageRoutes(r, ctx);
   RegisterDirectoryRoutes(r, ctx);
   RegisterQuickExitRoutes(r, ctx);
+  RegisterAuthRoutes(r, ctx);
+  RegisterAccountRoutes(r, ctx);
   return app;
 }
 
@@ -112,6 +128,8 @@ Response WebApp::Handle(Request& req) {
     auto m = impl_->router.Find(req);
     if (m.handler) {
       auto refused = impl_->guard->Check(req, ctx, std::chrono::steady_clock::now());
+      // Routes that are not public: session, role and CSRF next.
+      if (!refused && m.access) refused = GuardRoute(ctx, req, *m.access);
       resp = refused ? std::move(*refused) : (*m.handler)(req);
     } else if (!m.allowed.empty()) {
       req.route = "(method not allowed)";
@@ -135,6 +153,8 @@ Response WebApp::Handle(Request& req) {
   if (req.path.starts_with("/api/") && ctx.DemoLoaded()) resp.SetHeader("Parcours-Demo", "true");
   return resp;
 }
+
+std::vector<Router::RouteInfo> WebApp::Routes() const { return impl_->router.Routes(); }
 
 Handlers WebApp::MakeHandlers() {
   Handlers h;

@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "http/message.h"
 #include "http/request_guard.h"
+#include "http/router.h"
 #include "http/server.h"
 
 namespace parcours::app {
@@ -29,6 +30,10 @@ struct WebOptions {
   std::string metrics_token;  // empty: /metrics is not served (404)
   int hsts_max_age = 0;       // seconds; 0: no Strict-Transport-Security header
   int flood_threshold = 20;   // recontact requests per territory per hour before flagging
+  // Accounts: the site's public address for one-time links (empty: from
+  // the request's Host), and how many password hashes may run at once.
+  std::string public_url;
+  int password_hash_concurrency = 2;
 };
 
 class WebApp {
@@ -45,6 +50,9 @@ class WebApp {
   Handlers MakeHandlers();
 
   Response Handle(Request& req);
+
+  // Every route with its access declaration (access matrix, `parcours routes`).
+  std::vector<Router::RouteInfo> Routes() const;
 
  private:
   WebApp();

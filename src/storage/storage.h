@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/account_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/records.h"
 
@@ -65,6 +66,8 @@ class Transaction {
 
   // The directory's repositories, bound to this transaction.
   virtual DirectoryRepository& directory() = 0;
+  // Accounts, sessions, login throttling, one-time tokens, audit search.
+  virtual AccountRepository& accounts() = 0;
 };
 
 class Storage {

@@ -28,6 +28,9 @@ class Sealer;
 class DirectorySearch;
 class DemoMode;
 class RecontactGate;
+class PasswordHasher;
+class AuthService;
+class AccountService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -58,6 +61,10 @@ struct WebContext {
   bool DemoLoaded() const;
   // Form tokens, result pages by post-redirect-get, quick exit.
   std::unique_ptr<ResultAccess> results;
+  // Accounts, sessions and the audit log of the professional side.
+  std::unique_ptr<app::PasswordHasher> hasher;
+  std::unique_ptr<app::AuthService> auth;
+  std::unique_ptr<app::AccountService> accounts;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -78,6 +85,11 @@ struct WebContext {
   // JSON error on /api/, HTML page elsewhere.
   Response Error(const Request& req, const Status& st) const;
   Response Error(const Request& req, int status) const;
+
+  // A page of the professional side (French only, no quick exit): the
+  // layout's navigation lists what the caller's role can do.
+  Response ProPage(const Request& req, const std::string& tmpl, const std::string& title_key,
+                   boost::json::value view, int status = 200) const;
 };
 
 Response JsonResponse(int status, const boost::json::value& v);
@@ -95,5 +107,20 @@ void RegisterScreeningApiRoutes(Router& r, WebContext& ctx);   // /api/v1 screen
 void RegisterScreeningPageRoutes(Router& r, WebContext& ctx);  // parent journey pages
 void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: page and API
 void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
+void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
+void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
+
+// Session guard of non-public routes (see RouteAccess): on success fills
+// req.principal and friends and returns nullopt; otherwise the response to
+// send (401 without a valid session, 403 for a role not allowed or a
+// missing / wrong CSRF token on a state-changing method).
+std::optional<Response> GuardRoute(const WebContext& ctx, Request& req, const RouteAccess& access);
+
+// The session cookie: its value in a request, and the Set-Cookie headers
+// that open and close it (HttpOnly, SameSite=Strict, Secure over TLS).
+inline constexpr const char* kSessionCookie = "parcours_session";
+std::string SessionCookieValue(const Request& req);
+std::string SetSessionCookie(const Request& req, const std::string& token);
+std::string ClearSessionCookie(const Request& req);
 
 }  // namespace parcours::http

@@ -23,6 +23,7 @@ boost::json::value LayoutView::ToJson() const {
     langs.push_back(
         {{"code", l.code}, {"label", l.label}, {"href", l.href}, {"current", l.current}});
   }
+  o["has_languages"] = !langs.empty();
   o["languages"] = std::move(langs);
   boost::json::array nav_links;
   for (const auto& n : nav) {
@@ -31,6 +32,7 @@ boost::json::value LayoutView::ToJson() const {
                          {"current_page", n.current_page},
                          {"current_section", n.current_section}});
   }
+  o["has_nav"] = !nav_links.empty();
   o["nav"] = std::move(nav_links);
   o["parent_page"] = parent_page;
   o["demo"] = demo;

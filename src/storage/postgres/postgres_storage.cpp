@@ -21,6 +21,7 @@
 
 #include "storage/codec.h"
 #include "storage/migrations.h"
+#include "storage/postgres/postgres_accounts.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_internal.h"
 
@@ -157,6 +158,11 @@ class PgTransaction : public Transaction {
   DirectoryRepository& directory() override {
     if (!directory_) directory_ = postgres_internal::MakePostgresDirectory(c_, &first_error_);
     return *directory_;
+  }
+
+  AccountRepository& accounts() override {
+    if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
+    return *accounts_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -344,6 +350,7 @@ class PgTransaction : public Transaction {
   PgConn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
+  std::unique_ptr<AccountRepository> accounts_;
 };
 
 class Pool;

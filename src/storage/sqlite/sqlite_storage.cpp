@@ -16,6 +16,7 @@
 #include "core/thread_annotations.h"
 #include "storage/codec.h"
 #include "storage/migrations.h"
+#include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_internal.h"
 
@@ -95,6 +96,11 @@ class SqliteTransaction : public Transaction {
   DirectoryRepository& directory() override {
     if (!directory_) directory_ = sqlite_internal::MakeSqliteDirectory(c_, &first_error_);
     return *directory_;
+  }
+
+  AccountRepository& accounts() override {
+    if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
+    return *accounts_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -285,6 +291,7 @@ class SqliteTransaction : public Transaction {
   Conn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
+  std::unique_ptr<AccountRepository> accounts_;
 };
 
 class SqliteStorage : public Storage {

@@ -94,6 +94,8 @@ class FailingStorage : public storage::Storage {
       return tx_.ListAudit(type, id);
     }
     storage::DirectoryRepository& directory() override { return tx_.directory(); }
+    // Accounts are not under fault injection here (no use case of this file writes them).
+    storage::AccountRepository& accounts() override { return tx_.accounts(); }
 
    private:
     Status Note(Status st) {

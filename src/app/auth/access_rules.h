@@ -1,0 +1,27 @@
+// The access rule of every use case of the professional side, in one place.
+// A use case checks its rule (domain::CheckAccess) before any query of
+// personal data; the route that calls it declares the same rule
+// (http::RouteAccess), so a page cannot be more open than its use case and
+// the access matrix (tests/unit/http/access_matrix_test.cpp) is read from
+// the router. New features add their rule here and nothing else.
+#pragma once
+
+#include "domain/access/access.h"
+
+namespace parcours::app::access {
+
+using domain::AccessRule;
+using domain::Role;
+using domain::RoleSet;
+
+// One's own session and home page.
+inline constexpr AccessRule kSelf{"self", RoleSet::All()};
+// Accounts: a coordinator sees and invites the users of their territories;
+// an admin those of every territory and resets passwords.
+inline constexpr AccessRule kUsersRead{"users.read", {Role::kCoordinator, Role::kAdmin}};
+inline constexpr AccessRule kUsersInvite{"users.invite", {Role::kCoordinator, Role::kAdmin}};
+inline constexpr AccessRule kUsersResetPassword{"users.reset_password", {Role::kAdmin}};
+// The audit log of one's territories (admin: all).
+inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Role::kAdmin}};
+
+}  // namespace parcours::app::access

@@ -1,0 +1,15 @@
+// Accounts and audit subcommands: `parcours user …` and `parcours audit export`.
+#pragma once
+
+#include "cli/config.h"
+
+namespace parcours::cli {
+
+// `parcours user add --email E --name N --role R --territory T[,T2] [--phone P]
+//  [--password-file F]` prints one line `totp_uri=otpauth://totp/…`;
+// `parcours user disable|enable|reset-password|reset-totp EMAIL`, `parcours user list`.
+int UserCommand(const Config& c);
+// `parcours audit export [--output FILE]`: the whole audit log as JSON lines.
+int AuditCommand(const Config& c);
+
+}  // namespace parcours::cli
