@@ -5,8 +5,11 @@
 // refused with kConflict on field "recontact" when the answer is no).
 //
 // Open when the territory's file says so, or when demo mode opened it
-// (app/demo_mode.h). This is where the check "at least one active responder
-// or coordinator account of the territory" belongs once accounts exist.
+// (app/demo_mode.h), AND the territory has at least one active account
+// (created, not disabled, logged in or not) with the role responder or
+// coordinator, read from the database at each call: a team that cannot see
+// the requests is no team. A database that cannot be read counts as no
+// account (closed): no callback is ever promised on a guess.
 //
 // Thread-safe.
 #pragma once
@@ -15,14 +18,20 @@
 
 #include "domain/territory/territory.h"
 
+namespace parcours::storage {
+class Storage;
+}
+
 namespace parcours::app {
 
 class DemoMode;
 
 class RecontactGate {
  public:
-  // demo may be null (no demo mode: files only).
-  explicit RecontactGate(DemoMode* demo) : demo_(demo) {}
+  // demo may be null (no demo mode: files only). accounts may be null only
+  // in unit tests of other rules (no account check); the program passes its
+  // storage.
+  RecontactGate(DemoMode* demo, storage::Storage* accounts) : demo_(demo), accounts_(accounts) {}
 
   // The terms in force for `t` now, or nullptr when no team answers. The
   // pointer stays valid while held, even if demo mode changes meanwhile.
@@ -31,7 +40,11 @@ class RecontactGate {
   bool IsOpen(const domain::Territory& t) const { return Terms(t) != nullptr; }
 
  private:
+  // True when the territory has an active responder or coordinator.
+  bool HasTeamAccount(const domain::Territory& t) const;
+
   DemoMode* demo_;
+  storage::Storage* accounts_;
 };
 
 }  // namespace parcours::app

@@ -12,6 +12,7 @@
 #include "app/directory/directory_import.h"
 #include "app/directory/resource_admin.h"
 #include "app/pathway_config.h"
+#include "cli/user_commands.h"
 #include "domain/directory/commune_code.h"
 #include "domain/directory/experiment_territories.h"
 #include "domain/directory/resource.h"
@@ -286,7 +287,9 @@ int DemoCommand(const Config& c) {
       "demo mode on: every page shows the demo notice; open for recontact (fictional "
       "teams): %s\n",
       codes.c_str());
-  return 0;
+  // A territory takes requests only while a responder or coordinator
+  // account exists there: the demo makes one per territory it opens.
+  return DemoResponders(c, *opened);
 }
 
 }  // namespace parcours::cli

@@ -296,8 +296,9 @@ const std::vector<Command>& Commands() {
        {"config", "database", "db-pool", "log-level"},
        SubTerritoryCommand},
       {"demo",
-       "demo load: communes and a fictional directory for a first look (marked demo)",
-       {"config", "database", "db-pool", "share-dir", "log-level"},
+       "demo load: communes, a fictional directory and demo responders for a first look (marked "
+       "demo)",
+       {"config", "database", "db-pool", "key-file", "share-dir", "log-level"},
        DemoCommand},
       // Pathway configuration (cli/territory_commands.h).
       {"territory",

@@ -77,7 +77,9 @@ int Deadline(const Config& c, const app::PathwayConfig& config, const domain::Te
   if (!storage.ok()) return Fail(storage.status());
   app::SystemClock clock;
   app::DemoMode demo(**storage, config, clock);
-  app::RecontactGate gate(&demo);
+  // The deadline as the hours make it: whether an account is there to
+  // answer is not this command's question (no account check).
+  app::RecontactGate gate(&demo, nullptr);
   auto terms = gate.Terms(t);
   const domain::TimestampMs raised = domain::FromLocal(t.time_zone, *local);
   const domain::RecontactConfig closed;

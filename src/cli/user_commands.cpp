@@ -210,6 +210,26 @@ int UserCommand(const Config& c) {
   return 0;
 }
 
+int DemoResponders(const Config& c, const std::vector<std::string>& territories) {
+  Services s;
+  Status st = OpenServices(c, s);
+  if (!st.ok()) return Fail(st);
+  for (const auto& code : territories) {
+    app::NewAccount a;
+    a.email = "demo.repondant." + code + "@demo.invalid";
+    a.name = "Équipe de démonstration (" + code + ")";
+    a.role = "responder";
+    a.territories = {code};
+    auto created = s.accounts->CreateAccount(a, /*password=*/"", "cli:demo");
+    if (!created.ok() && created.status().code() != StatusCode::kConflict) {
+      return Fail(created.status());
+    }
+    std::printf("demo responder of %s: %s (no password: `parcours user reset-password %s`)\n",
+                code.c_str(), a.email.c_str(), a.email.c_str());
+  }
+  return 0;
+}
+
 int AuditCommand(const Config& c) {
   if (c.positional().size() != 1 || c.positional()[0] != "export") {
     std::fprintf(stderr, "usage: parcours audit export [--output FILE]\n");

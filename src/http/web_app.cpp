@@ -4,10 +4,10 @@
 #include <chrono>
 #include <exception>
 
-#include "app/demo_mode.h"
 #include "app/auth/account_service.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
+#include "app/demo_mode.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
@@ -90,7 +90,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.communes = ctx.directory.get();
   ctx.sealer = &sealer;
   ctx.demo = std::make_unique<app::DemoMode>(storage, *ctx.pathway, clock);
-  ctx.recontact_gate = std::make_unique<app::RecontactGate>(ctx.demo.get());
+  ctx.recontact_gate = std::make_unique<app::RecontactGate>(ctx.demo.get(), &storage);
   ctx.screenings = std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random,
                                                            *ctx.communes, *ctx.recontact_gate);
   ctx.recontacts =

@@ -56,8 +56,10 @@ async function resultPage(srv, prefix, total, item10, postcode = '59000') {
   const q = await postForm(srv, `${prefix}/depistage`, { step: 'about', ...about });
   const id = q.html.match(/name="screening_id" value="([0-9a-z]{26})"/)[1];
   const commune = (q.html.match(/name="commune_code" value="(\d{5})"/) || [])[1] || '';
+  const token = q.html.match(/name="form_token" value="([^"]+)"/)[1];
   const answers = Object.fromEntries(answersFor(total, item10).map((v, i) => [`q${i + 1}`, String(v)]));
-  const r = await postForm(srv, `${prefix}/depistage`, { step: 'questions', screening_id: id, ...about, commune_code: commune, ...answers });
+  // The result comes by post-redirect-get (fetch follows the 303).
+  const r = await postForm(srv, `${prefix}/depistage`, { step: 'questions', screening_id: id, form_token: token, ...about, commune_code: commune, ...answers });
   assert.equal(r.res.status, 200);
   return r.html;
 }

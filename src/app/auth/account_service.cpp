@@ -147,7 +147,7 @@ Result<CreatedAccount> AccountService::CreateAccount(const NewAccount& a, std::s
     u->password_hash = std::move(*hash);
   }
   const auto now = clock_.NowMs();
-  u->id = NewId(random_);
+  u->id = NewId(clock_, random_);
   std::string secret = totp::NewSecret(random_);
   u->totp_sealed = sealer_.Seal(secret);
   u->created_at = u->updated_at = now;
@@ -324,7 +324,7 @@ Result<OneTimeLink> AccountService::Invite(const domain::Principal& p, const New
     }
   }
   const auto now = clock_.NowMs();
-  u->id = NewId(random_);
+  u->id = NewId(clock_, random_);
   u->created_at = u->updated_at = now;
   std::optional<OneTimeLink> link;
   Status st = storage_.Transact([&](storage::Transaction& tx) -> Status {

@@ -353,7 +353,9 @@ class PostgresAccounts : public AccountRepository {
 
   Result<PgResult> Run(const StatementDef& st, const Params& p) {
     auto r = c_.Run(st, p);
-    if (!r.ok()) Track(r.status());
+    // The failure is recorded as the transaction's first error by Track and
+    // reaches the caller in r: the returned copy is not needed here.
+    if (!r.ok()) (void)Track(r.status());
     return r;
   }
 

@@ -26,7 +26,7 @@ TEST(RecontactGate, ShippedTerritoriesAreClosedUntilDemoModeOpensThree) {
   const PathwayConfig config = Shipped();
   testing::FixedClock clock(1000000);
   DemoMode demo(*db, config, clock);
-  RecontactGate gate(&demo);
+  RecontactGate gate(&demo, nullptr);  // demo rules alone here
   for (const auto& t : config.territories().all()) EXPECT_FALSE(gate.IsOpen(t)) << t.code;
   EXPECT_FALSE(demo.Current()->loaded);
 
@@ -81,12 +81,55 @@ TEST(RecontactGate, AnOpenFileWinsWithoutDemoMode) {
   t.code = "x";
   t.recontact.open = true;
   t.recontact.team["fr"] = "équipe";
-  RecontactGate gate(nullptr);
+  RecontactGate gate(nullptr, nullptr);
   auto terms = gate.Terms(t);
   ASSERT_NE(terms, nullptr);
   EXPECT_EQ(terms.get(), &t.recontact);
   t.recontact.open = false;
   EXPECT_FALSE(gate.IsOpen(t));
+}
+
+// Issue 7: a territory open in its file takes requests only while it has
+// an active (not disabled) responder or coordinator account, checked at
+// each call; other roles do not count, nor do other territories' accounts.
+TEST(RecontactGate, AnOpenTerritoryNeedsAnActiveResponderOrCoordinator) {
+  testing::TempDatabase db;
+  ASSERT_NE(db.get(), nullptr);
+  domain::Territory t;
+  t.code = "normandie";
+  t.recontact.open = true;
+  t.recontact.team["fr"] = "équipe";
+  RecontactGate gate(nullptr, db.get());
+  EXPECT_FALSE(gate.IsOpen(t)) << "no account at all";
+
+  auto put = [&](const std::string& id, const std::string& role, const std::string& territory,
+                 bool disabled, bool insert) {
+    storage::UserRecord u;
+    u.id = id;
+    u.email = id + "@example.org";
+    u.name = id;
+    u.role = role;
+    u.territories = {territory};
+    u.disabled = disabled;
+    u.created_at = 1000;
+    u.updated_at = 1000;
+    ASSERT_TRUE(db.get()
+                    ->Transact([&](storage::Transaction& tx) {
+                      return insert ? tx.accounts().InsertUser(u) : tx.accounts().UpdateUser(u);
+                    })
+                    .ok());
+  };
+  put("pro", "professional", "normandie", false, true);
+  put("team-elsewhere", "responder", "occitanie", false, true);
+  EXPECT_FALSE(gate.IsOpen(t)) << "a professional, or another territory's responder, is no team";
+  put("resp", "responder", "normandie", false, true);
+  EXPECT_TRUE(gate.IsOpen(t)) << "an active responder who never logged in counts";
+  put("resp", "responder", "normandie", true, false);
+  EXPECT_FALSE(gate.IsOpen(t)) << "disabled: closed again";
+  put("lead", "coordinator", "normandie", false, true);
+  EXPECT_TRUE(gate.IsOpen(t)) << "a coordinator counts";
+  t.recontact.open = false;
+  EXPECT_FALSE(gate.IsOpen(t)) << "accounts never open a territory its file closes";
 }
 
 }  // namespace

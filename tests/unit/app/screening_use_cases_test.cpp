@@ -82,7 +82,8 @@ class ScreeningUseCases : public ::testing::Test {
     auto opened = RecordDemoMode(*db_, *config_, clock_, PARCOURS_SOURCE_DIR);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     demo_ = std::make_unique<DemoMode>(*db_, *config_, clock_);
-    gate_ = std::make_unique<RecontactGate>(demo_.get());
+    // No account check here (tests/unit/app/recontact_gate_test.cpp has it).
+    gate_ = std::make_unique<RecontactGate>(demo_.get(), nullptr);
   }
 
   // Rows of a table, read behind the storage's back.
