@@ -7,10 +7,18 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { sqlite } from '../support/db.mjs';
+import { cli } from '../support/directory.mjs';
 import { request, postJson, raw, screening, recontact, uniquePhone, EMERGENCY } from './support.mjs';
 
 let srv;
-before(async () => { srv = await startServer({ productionLimits: true }); });
+before(async () => {
+  srv = await startServer({ productionLimits: true });
+  // Recontact needs a territory that takes requests: the shipped ones are
+  // closed, so demo mode opens Normandie (76000) with a demo responder
+  // account; the server reads demo mode again within a second.
+  cli(`sqlite:${srv.dbPath}`, ['demo', 'load']);
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+});
 after(async () => { await srv.stop(); });
 
 const metrics = async () => (await request(srv.base, {
