@@ -41,8 +41,8 @@ struct LayoutView {
   std::string dsfr_prefix;
   std::vector<LanguageLink> languages;
   std::vector<NavLink> nav;
-  bool parent_page = true;   // shows the quick-exit link
-  bool demo = false;         // demo data loaded: the "Démonstration / Demo" notice
+  bool parent_page = true;  // shows the quick-exit link
+  bool demo = false;        // demo data loaded: the "Démonstration / Demo" notice
   // The quick exit goes through the server (/sortie, which invalidates the
   // result page it names), then to a neutral site; the script makes it
   // replace the current history entry.
