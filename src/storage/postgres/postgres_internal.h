@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
+#include "storage/records.h"
 
 namespace parcours::storage::postgres_internal {
 
@@ -346,6 +348,66 @@ class PgConn {
   PGconn* c_;
   std::unordered_set<std::string> prepared_;
   std::vector<const char*> deferred_;
+};
+
+// What the repositories of one transaction share: statements run on its
+// connection, and the first failure kept as the transaction's error (the
+// transaction is then rolled back even if the caller goes on).
+class TxnStatements {
+ protected:
+  TxnStatements(PgConn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+
+  Status Track(Status s) {
+    if (!s.ok() && first_error_->ok()) *first_error_ = s;
+    return s;
+  }
+
+  Result<PgResult> Run(const StatementDef& st, const Params& p) {
+    auto r = c_.Run(st, p);
+    // Recorded as the transaction's first error; r itself carries the failure to the caller.
+    if (!r.ok()) (void)Track(r.status());
+    return r;
+  }
+
+  Status Exec(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  // The first row of a SELECT as `read(rows, 0)` makes it, or none.
+  template <class Read>
+  auto FindOne(const StatementDef& st, const Params& p, Read read, std::string_view table)
+      -> Result<std::optional<decltype(read(std::declval<Rows&>(), 0))>> {
+    using T = decltype(read(std::declval<Rows&>(), 0));
+    auto r = Run(st, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() == 0) return std::optional<T>();
+    T v = read(q, 0);
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in " + std::string(table)));
+    return std::optional<T>(std::move(v));
+  }
+
+  // The rows of an audit_log SELECT (id, at, actor, action, subject_type,
+  // subject_id, territory_code, detail).
+  Result<std::vector<AuditEntry>> AuditRows(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    std::vector<AuditEntry> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
+    for (int i = 0; i < q.size(); ++i) {
+      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
+                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
+    }
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
+    return out;
+  }
+
+  PgConn& c_;
+
+ private:
+  Status* first_error_;
 };
 
 }  // namespace parcours::storage::postgres_internal

@@ -149,9 +149,9 @@ Result<AlertRecord> ReadAlert(Rows& q, int row) {
 // Repositories over one open transaction. Remembers the first failure of a
 // repository call: the transaction is then rolled back even if the callback
 // goes on and returns OK (PostgreSQL would refuse anything after it anyway).
-class PgTransaction : public Transaction {
+class PgTransaction : public Transaction, private postgres_internal::TxnStatements {
  public:
-  explicit PgTransaction(PgConn& c) : c_(c) {}
+  explicit PgTransaction(PgConn& c) : TxnStatements(c, &first_error_) {}
 
   const Status& first_error() const { return first_error_; }
 
@@ -306,36 +306,10 @@ class PgTransaction : public Transaction {
   }
 
   Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
-    auto r = Run(kListAudit, Params().Text(type).Text(id));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
-                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
-    }
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
-    return out;
+    return AuditRows(kListAudit, Params().Text(type).Text(id));
   }
 
  private:
-  Status Track(Status s) {
-    if (!s.ok() && first_error_.ok()) first_error_ = s;
-    return s;
-  }
-
-  Result<PgResult> Run(const StatementDef& st, const Params& p) {
-    auto r = c_.Run(st, p);
-    // Recorded as the transaction's first error; r itself carries the failure to the caller.
-    if (!r.ok()) (void)Track(r.status());
-    return r;
-  }
-
-  Status Exec(const StatementDef& st, const Params& p) {
-    auto r = Run(st, p);
-    return r.ok() ? Status::Ok() : r.status();
-  }
 
   Result<std::optional<AlertRecord>> FindOneAlert(const StatementDef& st, std::string_view key) {
     auto r = Run(st, Params().Text(key));
@@ -347,7 +321,6 @@ class PgTransaction : public Transaction {
     return std::optional<AlertRecord>(std::move(*a));
   }
 
-  PgConn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
