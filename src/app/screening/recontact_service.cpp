@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "app/auth/audit.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "domain/common/contact.h"
@@ -280,16 +281,14 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
       a.sub_territory_code = MostSpecificSubTerritory(*subs, territory.code);
     }
     PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
-    storage::AuditEntry e;
-    e.at = now;
-    e.actor = "parent";
-    e.action = "create";
-    e.subject_type = "alert";
-    e.subject_id = a.id;
-    e.territory_code = a.territory_code;
-    e.detail = a.kind + " request, contact details sealed";
-    auto id = tx.AppendAudit(e);
-    return id.ok() ? Status::Ok() : id.status();
+    const std::string detail = a.kind + " request, contact details sealed";
+    return WriteAudit(tx, now,
+                      {.actor = "parent",
+                       .action = "create",
+                       .subject_type = "alert",
+                       .subject_id = a.id,
+                       .territory_code = a.territory_code,
+                       .detail = detail});
   });
   if (!st.ok()) return st;
   RecontactReceipt r;

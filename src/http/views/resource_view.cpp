@@ -37,9 +37,8 @@ boost::json::object ResourceJson(const app::DirectoryItem& it) {
   o["commune"] = it.commune_name;
   o["commune_code"] = x.commune_code;
   o["phone"] = x.phone;
-  o["distance_km"] = it.distance_km
-                         ? boost::json::value(std::round(*it.distance_km * 100) / 100)
-                         : boost::json::value(nullptr);
+  o["distance_km"] = it.distance_km ? boost::json::value(std::round(*it.distance_km * 100) / 100)
+                                    : boost::json::value(nullptr);
   return o;
 }
 

@@ -492,7 +492,6 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
   }
 
  private:
-
   Result<std::int64_t> Count(const StatementDef& st) {
     auto res = Run(st, Params());
     if (!res.ok()) return res.status();

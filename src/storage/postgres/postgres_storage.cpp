@@ -310,7 +310,6 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   }
 
  private:
-
   Result<std::optional<AlertRecord>> FindOneAlert(const StatementDef& st, std::string_view key) {
     auto r = Run(st, Params().Text(key));
     if (!r.ok()) return r.status();

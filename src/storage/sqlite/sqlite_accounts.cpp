@@ -329,7 +329,6 @@ class SqliteAccounts : public AccountRepository, private TxnStatements {
   }
 
  private:
-
   Status WriteTerritories(const UserRecord& u) {
     {
       Stmt d(c_, kDeleteUserTerritories);

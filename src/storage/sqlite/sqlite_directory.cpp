@@ -478,7 +478,6 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
   }
 
  private:
-
   // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
     if (seq_) return *seq_;

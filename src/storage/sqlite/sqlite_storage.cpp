@@ -265,7 +265,6 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   }
 
  private:
-
   Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
