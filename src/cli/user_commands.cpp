@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/auth/account_service.h"
+#include "app/auth/audit.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
 #include "app/clock.h"
@@ -201,15 +202,7 @@ int AuditCommand(const Config& c) {
     }
     if (page->empty()) break;
     for (const auto& e : *page) {
-      boost::json::object o{{"id", e.id},
-                            {"at", e.at},
-                            {"actor", e.actor},
-                            {"action", e.action},
-                            {"subject_type", e.subject_type},
-                            {"subject_id", e.subject_id},
-                            {"territory", e.territory_code},
-                            {"detail", e.detail}};
-      std::string line = boost::json::serialize(o);
+      std::string line = boost::json::serialize(app::AuditJson(e));
       std::fprintf(out, "%s\n", line.c_str());
       after = e.id;
       ++rows;

@@ -125,15 +125,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
   o["signed_in"] = signed_in;
   o["user_name"] = req.session_name;
   auto body = renderer->Render(tmpl, lang, view);
-  Response r;
-  r.status = status;
-  if (!body.ok()) {
-    log::Error("render failed", {{"template", tmpl}, {"error", body.status().message()}});
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
+  if (!body.ok()) return RenderFailure(tmpl, body.status());
   LayoutView layout;
   layout.lang = lang;
   layout.title = catalogs->Get(lang, title_key);
@@ -167,16 +159,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
   }
   auto json = layout.ToJson();
   json.as_object()["home_href"] = "/pro";
-  auto html = renderer->Render("layout", lang, json);
-  if (!html.ok()) {
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
-  r.body = std::move(*html);
-  r.SetHeader("Content-Language", lang);
-  return r;
+  return LayoutResponse(status, lang, renderer->Render("layout", lang, json));
 }
 
 }  // namespace parcours::http
