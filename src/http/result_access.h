@@ -25,6 +25,8 @@
 
 #include "domain/common/types.h"
 
+#include "core/thread_annotations.h"
+
 namespace parcours::app {
 class Clock;
 class Sealer;
@@ -66,9 +68,9 @@ class ResultAccess {
 
   const app::Sealer& sealer_;
   const app::Clock& clock_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, domain::TimestampMs> exited_;  // GUARDED_BY(mu_): id → until
-  std::deque<std::pair<domain::TimestampMs, std::string>> exit_order_;  // GUARDED_BY(mu_)
+  mutable core::Mutex mu_;
+  std::unordered_map<std::string, domain::TimestampMs> exited_ GUARDED_BY(mu_);  // id → until
+  std::deque<std::pair<domain::TimestampMs, std::string>> exit_order_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::http

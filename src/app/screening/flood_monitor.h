@@ -13,6 +13,8 @@
 
 #include "domain/common/types.h"
 
+#include "core/thread_annotations.h"
+
 namespace parcours::app {
 
 class FloodMonitor {
@@ -25,9 +27,9 @@ class FloodMonitor {
 
  private:
   const int per_hour_;
-  std::mutex mu_;
+  core::Mutex mu_;
   // The last per_hour + 1 request times of each territory.
-  std::unordered_map<std::string, std::deque<domain::TimestampMs>> recent_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, std::deque<domain::TimestampMs>> recent_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::app

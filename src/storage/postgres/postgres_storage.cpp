@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
@@ -354,10 +355,11 @@ class Pool {
   Result<Lease> Acquire(std::chrono::seconds timeout) {
     std::vector<std::unique_ptr<PgConn>> broken;  // closed outside the lock
     {
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       if (idle_.empty() && opened_ >= size_) {
         ++waits_;
-        if (!cv_.wait_for(lock, timeout, [this] { return !idle_.empty() || opened_ < size_; })) {
+        if (!lock.WaitFor(cv_, timeout,
+                          [this]() REQUIRES(mu_) { return !idle_.empty() || opened_ < size_; })) {
           return Status::Unavailable("no PostgreSQL connection free in the pool");
         }
       }
@@ -392,7 +394,7 @@ class Pool {
       Forget();
       return;
     }
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     --in_use_;
     idle_.push_back(std::move(c));
     cv_.notify_one();
@@ -400,14 +402,14 @@ class Pool {
 
   // A leased connection was closed: its slot is free.
   void Forget() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     --in_use_;
     --opened_;
     cv_.notify_one();
   }
 
   Storage::PoolStats Stats() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return Storage::PoolStats{size_, in_use_, waits_};
   }
 
@@ -416,12 +418,12 @@ class Pool {
  private:
   const std::string url_;
   const int size_;
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConn>> idle_;  // GUARDED_BY(mu_)
-  int opened_ = 0;                             // GUARDED_BY(mu_): idle + in use
-  int in_use_ = 0;                             // GUARDED_BY(mu_)
-  long long waits_ = 0;                        // GUARDED_BY(mu_)
+  std::vector<std::unique_ptr<PgConn>> idle_ GUARDED_BY(mu_);
+  int opened_ GUARDED_BY(mu_) = 0;  // idle + in use
+  int in_use_ GUARDED_BY(mu_) = 0;
+  long long waits_ GUARDED_BY(mu_) = 0;
 };
 
 Lease::~Lease() {
@@ -453,7 +455,7 @@ class PostgresStorage : public Storage {
 
   ~PostgresStorage() override {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
@@ -528,7 +530,7 @@ class PostgresStorage : public Storage {
     job->fn = &fn;
     std::future<Status> done = job->promise.get_future();
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stopping_) return Status::Unavailable("storage is closing");
       queue_.push_back(job);
     }
@@ -581,8 +583,8 @@ class PostgresStorage : public Storage {
     for (;;) {
       std::vector<std::shared_ptr<Job>> batch;
       {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        core::MutexLock lock(mu_);
+        lock.Wait(cv_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         while (!queue_.empty() && batch.size() < kMaxBatch) {
           batch.push_back(std::move(queue_.front()));
@@ -705,10 +707,10 @@ class PostgresStorage : public Storage {
   Pool pool_;
   std::atomic<long long> commits_{0};
 
-  std::mutex mu_;
+  core::Mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> executors_;
 };
 
