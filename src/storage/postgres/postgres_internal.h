@@ -34,6 +34,13 @@ inline std::string Trimmed(std::string s) {
   return s;
 }
 
+// Deadlock detected / serialization failure: the server rolled the
+// statement back to settle a conflict with another transaction; the same
+// transaction run again can succeed.
+inline bool RetryableState(std::string_view sqlstate) {
+  return sqlstate == "40P01" || sqlstate == "40001";
+}
+
 // SQLSTATE → Status code (the contract of storage.h). Class 22 (data
 // exception: bad encoding, value out of range) is about the values given,
 // like a constraint violation.
@@ -42,6 +49,7 @@ inline Status MapError(std::string_view sqlstate, bool connection_bad, std::stri
       sqlstate == "57P03" || sqlstate.starts_with("53")) {
     return Status::Unavailable(std::move(message));
   }
+  if (RetryableState(sqlstate)) return Status::Unavailable(std::move(message));  // try again
   if (sqlstate == "23505") return Status::Conflict(std::move(message));
   if (sqlstate.starts_with("23") || sqlstate.starts_with("22")) {
     return Status::InvalidArgument("", std::move(message));
@@ -219,6 +227,10 @@ class PgConn {
   bool Idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
   bool InFailedTransaction() const { return PQtransactionStatus(c_) == PQTRANS_INERROR; }
 
+  // Whether a statement failed with a deadlock or a serialization failure
+  // (RetryableState) since the last call; clears the flag.
+  bool TakeRetryable() { return std::exchange(retryable_, false); }
+
   // Simple query protocol: sql may hold several statements. Deferred
   // statements (below) are sent first, in the same round trip.
   Result<PgResult> Query(const char* sql) {
@@ -318,7 +330,7 @@ class PgConn {
       const ExecStatusType s = PQresultStatus(r.get());
       if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED &&
           first_error.ok()) {
-        first_error = ErrorFrom(c_, r.get());
+        first_error = Failed(r.get());
       }
       if (prepare && i == queries - 2) prepared_ok = s == PGRES_COMMAND_OK;
       if (i == queries - 1) last = std::move(r);
@@ -342,12 +354,19 @@ class PgConn {
   Result<PgResult> Check(PgResult r) {
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return r;
-    return ErrorFrom(c_, r.get());
+    return Failed(r.get());
+  }
+
+  Status Failed(const PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    if (state && RetryableState(state)) retryable_ = true;
+    return ErrorFrom(c_, r);
   }
 
   PGconn* c_;
   std::unordered_set<std::string> prepared_;
   std::vector<const char*> deferred_;
+  bool retryable_ = false;
 };
 
 // What the repositories of one transaction share: statements run on its

@@ -597,8 +597,27 @@ class PostgresStorage : public Storage {
   }
 
   // Runs every caller of the batch in one transaction; returns each caller's
-  // outcome, OK only once the shared commit is acknowledged.
+  // outcome, OK only once the shared commit is acknowledged. A batch that
+  // loses a deadlock or a serialization conflict to another transaction
+  // (another executor's batch, another instance) is rolled back and run
+  // again, whole, up to kBatchAttempts times in all; the last attempt keeps
+  // going past such a failure, which then fails only its own caller (with
+  // kUnavailable: try again).
   std::vector<Status> RunBatch(const std::vector<std::shared_ptr<Job>>& batch) {
+    for (int attempt = 1;; ++attempt) {
+      const bool last = attempt == kBatchAttempts;
+      std::optional<std::vector<Status>> results = RunBatchOnce(batch, /*may_retry=*/!last);
+      if (results) return std::move(*results);
+      retried_batches_.fetch_add(1);
+      // Lets the transaction that won the conflict finish first.
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 2));
+    }
+  }
+
+  // One attempt of RunBatch; nullopt when it lost a conflict, may_retry was
+  // set, and everything it did was rolled back.
+  std::optional<std::vector<Status>> RunBatchOnce(const std::vector<std::shared_ptr<Job>>& batch,
+                                                  bool may_retry) {
     std::vector<Status> results(batch.size());
     auto lease = Start("BEGIN");
     if (!lease.ok()) {
@@ -606,6 +625,7 @@ class PostgresStorage : public Storage {
       return results;
     }
     PgConn& c = **lease;
+    (void)c.TakeRetryable();
     bool any_ok = false;
     // Before its first statement a caller needs a savepoint of its own
     // (after releasing the previous caller's, kept), unless the savepoint
@@ -629,6 +649,11 @@ class PostgresStorage : public Storage {
       }
       results[i] = st;
       if (c.HasDeferred()) continue;  // sent nothing: nothing to keep or undo
+      if (may_retry && c.TakeRetryable()) {
+        c.DropDeferred();
+        if (!c.Broken()) (void)c.Exec("ROLLBACK");
+        return std::nullopt;
+      }
       if (st.ok()) {
         any_ok = true;
         clean_savepoint = false;
@@ -647,7 +672,12 @@ class PostgresStorage : public Storage {
     }
     // COMMIT also releases the savepoints still open.
     Status commit = c.Commit();
-    if (commit.code() == StatusCode::kUnavailable) {
+    const bool conflict = c.TakeRetryable();  // the server rolled back: outcome known
+    if (!commit.ok() && conflict && may_retry) {
+      if (!c.Broken()) (void)c.Exec("ROLLBACK");
+      return std::nullopt;
+    }
+    if (commit.code() == StatusCode::kUnavailable && !conflict) {
       commit = Status::Unavailable("commit outcome unknown: " + commit.message());
     }
     if (commit.ok()) commits_.fetch_add(1);
@@ -704,8 +734,13 @@ class PostgresStorage : public Storage {
     return v;
   }
 
+  // Attempts of a group-commit batch that loses deadlocks or serialization
+  // conflicts (RunBatch).
+  static constexpr int kBatchAttempts = 4;
+
   Pool pool_;
   std::atomic<long long> commits_{0};
+  std::atomic<long long> retried_batches_{0};
 
   core::Mutex mu_;
   std::condition_variable cv_;
