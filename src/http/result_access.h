@@ -23,9 +23,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "domain/common/types.h"
-
 #include "core/thread_annotations.h"
+#include "domain/common/types.h"
 
 namespace parcours::app {
 class Clock;

@@ -16,7 +16,6 @@
 #include <string_view>
 
 #include "core/status.h"
-
 #include "core/thread_annotations.h"
 
 namespace parcours::app {

@@ -11,9 +11,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "domain/common/types.h"
-
 #include "core/thread_annotations.h"
+#include "domain/common/types.h"
 
 namespace parcours::app {
 

@@ -6,6 +6,7 @@
 #include "app/auth/auth_service.h"
 #include "app/auth/secret_token.h"
 #include "core/log.h"
+#include "http/cookie.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
 #include "http/views/page_view.h"
@@ -50,19 +51,7 @@ Response SeeOther(const std::string& location) {
 }  // namespace
 
 std::string SessionCookieValue(const Request& req) {
-  std::string_view h = req.Header("cookie");
-  const std::string_view name = kSessionCookie;
-  while (!h.empty()) {
-    auto semi = h.find(';');
-    std::string_view part = h.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
-      return std::string(part.substr(name.size() + 1));
-    }
-    if (semi == std::string_view::npos) break;
-    h.remove_prefix(semi + 1);
-  }
-  return {};
+  return std::string(CookieValue(req.Header("cookie"), kSessionCookie));
 }
 
 std::string SetSessionCookie(const Request& req, const std::string& token) {
