@@ -56,14 +56,15 @@ TEST(VulnerabilityFactors, CheckNamesEveryUnknownCodeAndFoldsDuplicates) {
 }
 
 TEST(VulnerabilityFactors, RefusesMalformedFiles) {
-  for (const char* text : {
-           R"({})",
-           R"({"factors": []})",
-           R"({"factors": [{"code": "Bad Code", "label": {"fr": "x"}}]})",
-           R"({"factors": [{"code": "a", "label": {"en": "x"}}]})",
-           R"({"factors": [{"code": "a", "label": {"fr": ""}}]})",
-           R"({"factors": [{"code": "a", "label": {"fr": "x"}}, {"code": "a", "label": {"fr": "y"}}]})",
-       }) {
+  for (
+      const char* text : {
+          R"({})",
+          R"({"factors": []})",
+          R"({"factors": [{"code": "Bad Code", "label": {"fr": "x"}}]})",
+          R"({"factors": [{"code": "a", "label": {"en": "x"}}]})",
+          R"({"factors": [{"code": "a", "label": {"fr": ""}}]})",
+          R"({"factors": [{"code": "a", "label": {"fr": "x"}}, {"code": "a", "label": {"fr": "y"}}]})",
+      }) {
     EXPECT_FALSE(VulnerabilityFactors::Parse(text).ok()) << text;
   }
 }
