@@ -140,10 +140,11 @@ json::array Choices(const WebContext& ctx, const std::string& prefix, const std:
                     const std::vector<std::string>& values, const std::string& chosen) {
   json::array out;
   for (const auto& v : values) {
-    out.push_back({{"value", v},
-                   {"label", T(ctx, prefix + v)},
-                   {"id", id_prefix + "-" + v},
-                   {"checked", v == chosen}});
+    std::string id = id_prefix;
+    id += '-';
+    id += v;
+    out.push_back(
+        {{"value", v}, {"label", T(ctx, prefix + v)}, {"id", id}, {"checked", v == chosen}});
   }
   return out;
 }

@@ -70,11 +70,12 @@ class SqliteConsultations : public ConsultationRepository {
       found.push_back(n);
     }
     if (!q.ok()) return Note(q.status());
-    return InContextOrder(std::move(found));
+    return InContextOrder(found);
   }
 
  private:
-  static std::vector<ConsultationCount> InContextOrder(std::vector<ConsultationCount> found) {
+  static std::vector<ConsultationCount> InContextOrder(
+      const std::vector<ConsultationCount>& found) {
     std::vector<ConsultationCount> out;
     for (domain::ConsultationContext c : domain::AllConsultationContexts()) {
       for (const auto& n : found) {
