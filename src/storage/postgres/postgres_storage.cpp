@@ -22,6 +22,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
+#include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_internal.h"
 
@@ -163,6 +164,13 @@ class PgTransaction : public Transaction {
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -351,6 +359,7 @@ class PgTransaction : public Transaction {
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class Pool;
