@@ -32,6 +32,7 @@ class RecontactGate;
 class PasswordHasher;
 class AuthService;
 class AccountService;
+class ConsultationService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -66,6 +67,8 @@ struct WebContext {
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::AuthService> auth;
   std::unique_ptr<app::AccountService> accounts;
+  // Consultation screenings of the professional side (issue 13).
+  std::unique_ptr<app::ConsultationService> consultations;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -115,6 +118,8 @@ void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: 
 void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

@@ -134,6 +134,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
         {"/pro", "pro_nav_home", &app::access::kSelf},
         {"/pro/comptes", "pro_nav_accounts", &app::access::kUsersRead},
         {"/pro/journal", "pro_nav_audit", &app::access::kAuditSearch},
+        {"/pro/consultations", "pro_nav_consultations", &app::access::kConsultationsCreate},
     };
     for (const Entry& e : kEntries) {
       if (!domain::CheckAccess(*e.rule, req.principal.get()).ok()) continue;

@@ -23,6 +23,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
+#include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_internal.h"
 
@@ -164,6 +165,13 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -324,6 +332,7 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class Pool;

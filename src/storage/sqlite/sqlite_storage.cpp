@@ -17,6 +17,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_consultations.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_internal.h"
 
@@ -101,6 +102,13 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -280,6 +288,7 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class SqliteStorage : public Storage {
