@@ -484,7 +484,7 @@ Result<std::vector<CommuneInfo>> DirectorySearch::ByPostcode(std::string_view po
 Result<std::optional<CommuneInfo>> DirectorySearch::ByCode(std::string_view insee_code) const {
   CatchUpIfDue();
   const Impl& m = *impl_;
-  std::shared_lock lock(m.mu);
+  ReaderLock lock(m.mu);
   const auto* c = m.FindCommune(domain::NormaliseCommuneCode(insee_code));
   if (c == nullptr) return std::optional<CommuneInfo>();
   return std::optional<CommuneInfo>(
