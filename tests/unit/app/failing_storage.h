@@ -96,6 +96,7 @@ class FailingStorage : public storage::Storage {
     storage::DirectoryRepository& directory() override { return tx_.directory(); }
     // Accounts are not under fault injection here (no use case of this file writes them).
     storage::AccountRepository& accounts() override { return tx_.accounts(); }
+    storage::AlertRepository& alerts() override { return tx_.alerts(); }
 
    private:
     Status Note(Status st) {
