@@ -23,5 +23,11 @@ inline constexpr AccessRule kUsersInvite{"users.invite", {Role::kCoordinator, Ro
 inline constexpr AccessRule kUsersResetPassword{"users.reset_password", {Role::kAdmin}};
 // The audit log of one's territories (admin: all).
 inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Role::kAdmin}};
+// The alert circuit (issue 11): responders and coordinators of a territory
+// see and handle its alerts; a professional raises alerts and follows their
+// own; nobody else reads them (admin and national roles included).
+inline constexpr AccessRule kAlertsRead{"alerts.read", {Role::kResponder, Role::kCoordinator}};
+inline constexpr AccessRule kAlertsAct{"alerts.act", {Role::kResponder, Role::kCoordinator}};
+inline constexpr AccessRule kAlertsRaise{"alerts.raise", {Role::kProfessional}};
 
 }  // namespace parcours::app::access
