@@ -34,6 +34,7 @@ class ShareWithSecondLevel {
   ShareWithSecondLevel() {
     dir_ = fs::temp_directory_path() / ("parcours-esc-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
+    fs::create_directories(dir_);
     fs::copy(fs::path(PARCOURS_SOURCE_DIR) / "data", dir_ / "data", fs::copy_options::recursive);
     const fs::path file = dir_ / "data/territories/hauts-de-france.json";
     std::ifstream in(file);
