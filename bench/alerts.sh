@@ -58,8 +58,8 @@ done
 
 port=$(free_port)
 "$PARCOURS" serve --database "sqlite:$db" --share-dir "$share" --port "$port" --log-level warn \
-  --screening-limit 1000000000 --recontact-limit 1000000000 --lookup-limit 1000000000 \
-  --flood-threshold 1000000000 --escalation-interval 0 >"$work/server.log" 2>&1 &
+  --screening-limit 100000000 --recontact-limit 100000000 --lookup-limit 100000000 \
+  --flood-threshold 100000000 --escalation-interval 0 >"$work/server.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 wait_http "$base/healthz"

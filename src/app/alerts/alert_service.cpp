@@ -24,7 +24,7 @@ constexpr std::size_t kMaxNote = 2000;
 constexpr std::size_t kMaxReason = 500;
 constexpr const char* kInvalidTransitionPrefix = "invalid transition";
 
-Status InvalidTransition(std::string message, std::string field = "type") {
+Status InvalidTransition(const std::string& message, std::string field = "type") {
   return Status(StatusCode::kConflict, std::string(kInvalidTransitionPrefix) + ": " + message,
                 std::move(field));
 }

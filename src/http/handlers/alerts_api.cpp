@@ -243,12 +243,21 @@ void RegisterAlertApiRoutes(Router& r, WebContext& ctx) {
     resp.SetHeader("X-Accel-Buffering", "no");
     app::AlertFeed* feed = ctx.alert_feed.get();
     domain::Principal principal = *req.principal;
-    resp.stream = [feed, principal](std::shared_ptr<StreamSink> sink) {
+    resp.stream = [feed, principal](const std::shared_ptr<StreamSink>& sink) {
       // Tell EventSource to come back after 5 s if the connection drops.
       if (!sink->Send("retry: 5000\n: connected\n\n")) return;
       feed->Subscribe(principal, [sink](const storage::AlertEventRecord* e) {
         if (!sink->open()) return false;
-        return sink->Send(e == nullptr ? std::string(": heartbeat\n\n") : AlertEventFrame(*e));
+        if (e == nullptr) return sink->Send(": heartbeat\n\n");
+        // The feed delivers one event to every subscriber in turn on its one
+        // thread: the frame is serialised once per event, not per stream.
+        thread_local std::int64_t frame_seq = -1;
+        thread_local std::string frame;
+        if (e->seq != frame_seq) {
+          frame = AlertEventFrame(*e);
+          frame_seq = e->seq;
+        }
+        return sink->Send(frame);
       });
     };
     return resp;
