@@ -11,6 +11,7 @@
 #include "app/auth/account_service.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
+#include "app/consultation/consultation_service.h"
 #include "app/demo_mode.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
@@ -130,6 +131,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
     ctx.escalation->StartPeriodic(std::chrono::seconds(options.escalation_interval),
                                   [feed] { feed->Nudge(); });
   }
+  ctx.consultations = std::make_unique<app::ConsultationService>(
+      *ctx.pathway, storage, clock, random, *ctx.communes, ctx.directory.get());
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
@@ -143,6 +146,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterAlertApiRoutes(r, ctx);
   RegisterAlertPageRoutes(r, ctx);
   RegisterAlertReportRoutes(r, ctx);
+  RegisterConsultationRoutes(r, ctx);
+  RegisterFhirRoutes(r, ctx);
   return app;
 }
 

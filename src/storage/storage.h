@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "storage/account_repository.h"
 #include "storage/alert_repository.h"
+#include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/records.h"
 
@@ -71,6 +72,9 @@ class Transaction {
   virtual AccountRepository& accounts() = 0;
   // The alert circuit: state changes with their events, inbox searches.
   virtual AlertRepository& alerts() = 0;
+  // What a screening made in consultation adds to it (context, professional,
+  // vulnerability factors), keyed by the screening id.
+  virtual ConsultationRepository& consultations() = 0;
 };
 
 class Storage {

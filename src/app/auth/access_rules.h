@@ -29,5 +29,9 @@ inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Ro
 inline constexpr AccessRule kAlertsRead{"alerts.read", {Role::kResponder, Role::kCoordinator}};
 inline constexpr AccessRule kAlertsAct{"alerts.act", {Role::kResponder, Role::kCoordinator}};
 inline constexpr AccessRule kAlertsRaise{"alerts.raise", {Role::kProfessional}};
+// Consultation screenings (issue 13): a first-line professional passes the
+// EPDS with a parent and reads back the results of their territories.
+inline constexpr AccessRule kConsultationsCreate{"consultations.create", {Role::kProfessional}};
+inline constexpr AccessRule kConsultationsRead{"consultations.read", {Role::kProfessional}};
 
 }  // namespace parcours::app::access

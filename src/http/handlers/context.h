@@ -35,6 +35,7 @@ class AlertService;
 class AlertFeed;
 class AlertEscalation;
 class AlertReports;
+class ConsultationService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -76,6 +77,8 @@ struct WebContext {
   std::unique_ptr<app::AlertEscalation> escalation;
   // Alerts from professionals and third parties, and a professional's own list.
   std::unique_ptr<app::AlertReports> reports;
+  // Consultation screenings of the professional side (issue 13).
+  std::unique_ptr<app::ConsultationService> consultations;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -122,7 +125,9 @@ void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, l
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
 void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
-void RegisterAlertReportRoutes(Router& r, WebContext& ctx);  // /signaler, /pro/alertes/nouvelle…
+void RegisterAlertReportRoutes(Router& r, WebContext& ctx);   // /signaler, /pro/alertes/nouvelle…
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);  // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);          // /fhir/Questionnaire/epds
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

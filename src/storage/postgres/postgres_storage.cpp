@@ -23,6 +23,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
 #include "storage/postgres/postgres_alerts.h"
+#include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_internal.h"
 
@@ -140,6 +141,13 @@ class PgTransaction : public Transaction {
   AlertRepository& alerts() override {
     if (!alerts_) alerts_ = postgres_internal::MakePostgresAlerts(c_, &first_error_);
     return *alerts_;
+  }
+
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -315,6 +323,7 @@ class PgTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<AlertRepository> alerts_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class Pool;

@@ -18,6 +18,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_alerts.h"
+#include "storage/sqlite/sqlite_consultations.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_internal.h"
 
@@ -82,6 +83,13 @@ class SqliteTransaction : public Transaction {
   AlertRepository& alerts() override {
     if (!alerts_) alerts_ = sqlite_internal::MakeSqliteAlerts(c_, &first_error_);
     return *alerts_;
+  }
+
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -260,6 +268,7 @@ class SqliteTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<AlertRepository> alerts_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class SqliteStorage : public Storage {
