@@ -30,6 +30,7 @@
 
 #include "core/status.h"
 #include "storage/account_repository.h"
+#include "storage/alert_repository.h"
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/records.h"
@@ -75,6 +76,8 @@ class Transaction {
   virtual DirectoryRepository& directory() = 0;
   // Accounts, sessions, login throttling, one-time tokens, audit search.
   virtual AccountRepository& accounts() = 0;
+  // The alert circuit: state changes with their events, inbox searches.
+  virtual AlertRepository& alerts() = 0;
   // What a screening made in consultation adds to it (context, professional,
   // vulnerability factors), keyed by the screening id.
   virtual ConsultationRepository& consultations() = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "app/alerts/alert_service.h"
 #include "app/auth/audit.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
@@ -281,6 +282,9 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
       a.sub_territory_code = MostSpecificSubTerritory(*subs, territory.code);
     }
     PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
+    // The inbox and the notifications follow the event log.
+    auto created = tx.alerts().AppendEvent(CreatedEvent(a, NewId(clock_, random_), "parent"));
+    if (!created.ok()) return created.status();
     const std::string detail = a.kind + " request, contact details sealed";
     return WriteAudit(tx, now,
                       {.actor = "parent",
@@ -291,6 +295,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
                        .detail = detail});
   });
   if (!st.ok()) return st;
+  if (!existing && on_alert_raised_) on_alert_raised_();
   RecontactReceipt r;
   r.territory = &territory;
   r.recontact = screening->recontact;

@@ -32,6 +32,10 @@ class RecontactGate;
 class PasswordHasher;
 class AuthService;
 class AccountService;
+class AlertService;
+class AlertFeed;
+class AlertEscalation;
+class AlertReports;
 class ConsultationService;
 }  // namespace parcours::app
 
@@ -67,6 +71,13 @@ struct WebContext {
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::AuthService> auth;
   std::unique_ptr<app::AccountService> accounts;
+  // The alert circuit (issue 11): inbox, commands, the live feed of events
+  // (server-sent events) and the escalation sweep.
+  std::unique_ptr<app::AlertService> alerts;
+  std::unique_ptr<app::AlertFeed> alert_feed;
+  std::unique_ptr<app::AlertEscalation> escalation;
+  // Alerts from professionals and third parties, and a professional's own list.
+  std::unique_ptr<app::AlertReports> reports;
   // Consultation screenings of the professional side (issue 13).
   std::unique_ptr<app::ConsultationService> consultations;
 
@@ -118,8 +129,11 @@ void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: 
 void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
-void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
-void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
+void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
+void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
+void RegisterAlertReportRoutes(Router& r, WebContext& ctx);   // /signaler, /pro/alertes/nouvelle…
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);  // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);          // /fhir/Questionnaire/epds
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

@@ -97,6 +97,7 @@ class FailingStorage : public storage::Storage {
     storage::DirectoryRepository& directory() override { return tx_.directory(); }
     // Accounts are not under fault injection here (no use case of this file writes them).
     storage::AccountRepository& accounts() override { return tx_.accounts(); }
+    storage::AlertRepository& alerts() override { return tx_.alerts(); }
     // Consultations: InsertConsultation counts as a write.
     storage::ConsultationRepository& consultations() override {
       if (!consultations_) consultations_.emplace(*this, tx_.consultations());
