@@ -89,7 +89,7 @@ DemoMode::DemoMode(storage::Storage& storage, const PathwayConfig& config, const
     : storage_(storage), config_(config), clock_(clock), state_(std::make_shared<DemoState>()) {}
 
 std::shared_ptr<const DemoState> DemoMode::Current() {
-  std::lock_guard<std::mutex> lock(mu_);
+  core::MutexLock lock(mu_);
   const domain::TimestampMs now = clock_.NowMs();
   if (read_at_ >= 0 && now - read_at_ < kRefreshMs && now >= read_at_) return state_;
   read_at_ = now;

@@ -17,6 +17,7 @@
 
 #include "app/clock.h"
 #include "core/status.h"
+#include "core/thread_annotations.h"
 #include "domain/territory/territory.h"
 
 namespace parcours::storage {
@@ -61,9 +62,9 @@ class DemoMode {
   storage::Storage& storage_;
   const PathwayConfig& config_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::shared_ptr<const DemoState> state_;  // guarded by mu_
-  domain::TimestampMs read_at_ = -1;        // guarded by mu_
+  core::Mutex mu_;
+  std::shared_ptr<const DemoState> state_ GUARDED_BY(mu_);
+  domain::TimestampMs read_at_ GUARDED_BY(mu_) = -1;
 };
 
 }  // namespace parcours::app

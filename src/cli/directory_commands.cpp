@@ -2,8 +2,6 @@
 
 #include <charconv>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "app/clock.h"
@@ -12,6 +10,7 @@
 #include "app/directory/directory_import.h"
 #include "app/directory/resource_admin.h"
 #include "app/pathway_config.h"
+#include "cli/cli_common.h"
 #include "cli/user_commands.h"
 #include "domain/directory/commune_code.h"
 #include "domain/directory/experiment_territories.h"
@@ -21,55 +20,9 @@
 namespace parcours::cli {
 namespace {
 
-int Fail(const Status& st) {
-  if (st.code() == StatusCode::kInvalidArgument && !st.field().empty() &&
-      st.message().find('\n') != std::string::npos) {
-    std::fprintf(stderr, "parcours: invalid fields:\n%s\n", st.message().c_str());
-  } else {
-    std::fprintf(stderr, "parcours: %s%s%s\n", st.field().empty() ? "" : st.field().c_str(),
-                 st.field().empty() ? "" : ": ", st.message().c_str());
-  }
-  return st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound ? 2 : 1;
-}
-
 int Usage(const char* text) {
   std::fprintf(stderr, "usage: %s\n", text);
   return 2;
-}
-
-Result<std::unique_ptr<storage::Storage>> Open(const Config& c) {
-  auto pool = c.GetInt("db-pool", 1, 256);
-  if (!pool.ok()) return pool.status();
-  const std::string& url = c.Get("database");
-  if (!url.starts_with("postgres")) {
-    std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-    auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  }
-  auto st = storage::OpenStorage(url, *pool);
-  if (!st.ok()) return st.status();
-  auto v = (*st)->Migrate();
-  if (!v.ok()) return v.status();
-  return st;
-}
-
-std::string Actor(const Config& c) {
-  if (!c.Get("actor").empty()) return c.Get("actor");
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user ? user : "unknown");
-}
-
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i <= s.size()) {
-    std::size_t j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
 }
 
 Result<std::int64_t> ParseId(const std::string& s) {
@@ -116,12 +69,12 @@ int ImportCommand(const Config& c) {
   app::ImportOptions options;
   options.dry_run = c.Get("dry-run") == "true";
   options.actor = Actor(c);
-  for (const auto& code : SplitComma(c.Get("territory"))) {
+  for (const auto& code : SplitList(c.Get("territory"))) {
     const auto* t = domain::FindExperimentTerritory(code);
     if (!t) return Fail(Status::InvalidArgument("territory", "unknown territory '" + code + "'"));
     for (auto d : t->departments) options.departments.emplace_back(d);
   }
-  auto storage = Open(c);
+  auto storage = OpenDatabase(c);
   if (!storage.ok()) return Fail(storage.status());
   app::SystemClock clock;
   Result<app::ImportSummary> r = Status::Internal("unreachable");
@@ -149,7 +102,7 @@ int ResourceCommand(const Config& c) {
       "        phone email website opening_notes accepts_fathers teleconsultation\n"
       "        mon_soutien_psy languages rpps finess siret";
   if (args.empty()) return Usage(usage);
-  auto storage = Open(c);
+  auto storage = OpenDatabase(c);
   if (!storage.ok()) return Fail(storage.status());
   app::SystemClock clock;
   const std::string actor = Actor(c);
@@ -215,7 +168,7 @@ int SubTerritoryCommand(const Config& c) {
       "       parcours subterritory list TERRITORY\n"
       "       parcours subterritory of COMMUNE";
   if (args.size() < 2) return Usage(usage);
-  auto storage = Open(c);
+  auto storage = OpenDatabase(c);
   if (!storage.ok()) return Fail(storage.status());
   if (args[0] == "set") {
     auto fields = ParseFields(args, 2);
@@ -230,7 +183,7 @@ int SubTerritoryCommand(const Config& c) {
       } else if (k == "kind") {
         s.kind = v;
       } else if (k == "members") {
-        s.members = SplitComma(v);
+        s.members = SplitList(v);
       } else {
         return Fail(Status::InvalidArgument(k, "unknown field (territory, name, kind, members)"));
       }
@@ -267,10 +220,9 @@ int SubTerritoryCommand(const Config& c) {
 int DemoCommand(const Config& c) {
   const auto& args = c.positional();
   if (args.size() != 1 || args[0] != "load") return Usage("parcours demo load");
-  auto storage = Open(c);
+  auto storage = OpenDatabase(c);
   if (!storage.ok()) return Fail(storage.status());
-  std::string share = c.Get("share-dir");
-  if (share.empty()) share = PARCOURS_DEFAULT_SHARE_DIR;
+  const std::string share = ShareDir(c);
   app::SystemClock clock;
   auto config = app::PathwayConfig::Load(share);
   if (!config.ok()) return Fail(config.status());

@@ -15,6 +15,7 @@
 #include "app/clock.h"
 #include "app/crypto/contact_key.h"
 #include "app/crypto/sealer.h"
+#include "cli/cli_common.h"
 #include "cli/config.h"
 #include "cli/directory_commands.h"
 #include "cli/territory_commands.h"
@@ -35,53 +36,14 @@ struct Command {
   std::function<int(const Config&)> run;
 };
 
-int Fail(const Status& st) {
-  std::fprintf(stderr, "parcours: %s\n", st.message().c_str());
-  return st.code() == StatusCode::kInvalidArgument ? 2 : 1;
-}
-
-std::string ShareDir(const Config& c) {
-  std::string d = c.Get("share-dir");
-  return d.empty() ? std::string(PARCOURS_DEFAULT_SHARE_DIR) : d;
-}
-
-// Creates the parent directory of a SQLite file so a fresh checkout works.
-void EnsureSqliteDir(const std::string& url) {
-  if (url.starts_with("postgres")) return;
-  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-  auto parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-}
-
-Result<std::unique_ptr<storage::Storage>> OpenAndMigrate(const Config& c, bool migrate) {
-  auto pool = c.GetInt("db-pool", 1, 256);
-  if (!pool.ok()) return pool.status();
-  EnsureSqliteDir(c.Get("database"));
-  auto st = storage::OpenStorage(c.Get("database"), *pool);
+Result<std::unique_ptr<storage::Storage>> OpenAndMigrate(const Config& c) {
+  auto st = OpenDatabase(c);
   if (!st.ok()) return st.status();
-  if (migrate) {
-    auto v = (*st)->Migrate();
-    if (!v.ok()) return v.status();
-    log::Info("database ready",
-              {{"backend", (*st)->Backend()}, {"schema_version", static_cast<std::int64_t>(*v)}});
-  }
+  auto v = (*st)->SchemaVersion();
+  if (!v.ok()) return v.status();
+  log::Info("database ready",
+            {{"backend", (*st)->Backend()}, {"schema_version", static_cast<std::int64_t>(*v)}});
   return st;
-}
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    auto end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string item = s.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (!item.empty()) out.push_back(std::move(item));
-    start = end + 1;
-  }
-  return out;
 }
 
 // Raises the soft limit on open files to the hard limit, and returns the
@@ -116,7 +78,7 @@ int Serve(const Config& c) {
   auto idle_timeout = c.GetInt("idle-timeout", 1, 3600);
   for (const Status* s : {&port.status(), &io.status(), &workers.status(), &api_limit.status(),
                           &form_limit.status(), &read_timeout.status(), &idle_timeout.status()}) {
-    if (!s->ok()) return Fail(*s);
+    if (!s->ok()) return FailMessage(*s);
   }
   so.port = static_cast<unsigned short>(*port);
   so.io_threads = *io;
@@ -140,7 +102,7 @@ int Serve(const Config& c) {
     for (const Status* s : {&max_conn.status(), &queue.status(), &hsts.status(), &window.status(),
                             &screening.status(), &recontact.status(), &lookup.status(),
                             &partner.status(), &flood.status()}) {
-      if (!s->ok()) return Fail(*s);
+      if (!s->ok()) return FailMessage(*s);
     }
     so.max_connections = RaiseFileLimit(*max_conn);
     so.max_queue = static_cast<std::size_t>(*queue);
@@ -170,31 +132,24 @@ int Serve(const Config& c) {
   wo.public_url = c.Get("public-url");
   {
     auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
-    if (!hashes.ok()) return Fail(hashes.status());
+    if (!hashes.ok()) return FailMessage(hashes.status());
     wo.password_hash_concurrency = *hashes;
   }
 
-  auto storage = OpenAndMigrate(c, /*migrate=*/true);
-  if (!storage.ok()) return Fail(storage.status());
+  auto storage = OpenAndMigrate(c);
+  if (!storage.ok()) return FailMessage(storage.status());
   app::SystemClock clock;
   app::SystemRandom random;
-  std::string key_file = c.Get("key-file");
-  if (key_file.empty()) {
-    const std::string& url = c.Get("database");
-    if (url.starts_with("postgres")) {
-      return Fail(Status::InvalidArgument("key-file", "--key-file is required with PostgreSQL"));
-    }
-    const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-    key_file = (std::filesystem::path(path).parent_path() / "contact.key").string();
-  }
-  auto sealer = app::OpenContactKey(**storage, key_file, random);
-  if (!sealer.ok()) return Fail(sealer.status());
+  auto key_file = KeyFile(c);
+  if (!key_file.ok()) return FailMessage(key_file.status());
+  auto sealer = app::OpenContactKey(**storage, *key_file, random);
+  if (!sealer.ok()) return FailMessage(sealer.status());
   auto web = http::WebApp::Create(wo, **storage, clock, random, *sealer);
-  if (!web.ok()) return Fail(web.status());
+  if (!web.ok()) return FailMessage(web.status());
 
   http::Server server(so, (*web)->MakeHandlers());
   std::string err = server.Listen();
-  if (!err.empty()) return Fail(Status::Unavailable(err));
+  if (!err.empty()) return FailMessage(Status::Unavailable(err));
   server.StopOnSignals();
   log::Info("listening",
             {{"bind", so.bind},
@@ -212,10 +167,10 @@ int Serve(const Config& c) {
 }
 
 int Migrate(const Config& c) {
-  auto storage = OpenAndMigrate(c, /*migrate=*/true);
-  if (!storage.ok()) return Fail(storage.status());
+  auto storage = OpenAndMigrate(c);
+  if (!storage.ok()) return FailMessage(storage.status());
   auto v = (*storage)->SchemaVersion();
-  if (!v.ok()) return Fail(v.status());
+  if (!v.ok()) return FailMessage(v.status());
   std::printf("schema version %d (%s)\n", *v, std::string((*storage)->Backend()).c_str());
   return 0;
 }
@@ -232,16 +187,18 @@ int Backup(const Config& c) {
         url.c_str());
     return 0;
   }
-  if (out.empty()) return Fail(Status::InvalidArgument("output", "backup needs --output FILE"));
+  if (out.empty())
+    return FailMessage(Status::InvalidArgument("output", "backup needs --output FILE"));
   if (std::filesystem::exists(out)) {
-    return Fail(Status::InvalidArgument("output", "refusing to overwrite existing file " + out));
+    return FailMessage(
+        Status::InvalidArgument("output", "refusing to overwrite existing file " + out));
   }
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
   if (!std::filesystem::exists(path)) {
-    return Fail(Status::NotFound("no database at " + path));
+    return FailMessage(Status::NotFound("no database at " + path));
   }
   Status st = storage::BackupSqlite(path, out);
-  if (!st.ok()) return Fail(st);
+  if (!st.ok()) return FailMessage(st);
   std::printf("backup written to %s\n", out.c_str());
   return 0;
 }
@@ -383,7 +340,7 @@ int Main(int argc, char** argv) {
   ::umask(077);
   std::vector<std::string> args(argv + 2, argv + argc);
   auto config = Config::Parse(args, ProcessEnvironment());
-  if (!config.ok()) return Fail(config.status());
+  if (!config.ok()) return FailMessage(config.status());
   if (config->help()) {
     PrintCommandHelp(*cmd);
     return 0;
@@ -396,7 +353,7 @@ int Main(int argc, char** argv) {
   else if (level == "error")
     log::SetMinLevel(log::Level::kError);
   else if (level != "info")
-    return Fail(
+    return FailMessage(
         Status::InvalidArgument("log-level", "log-level must be debug, info, warn or error"));
   return cmd->run(*config);
 }

@@ -7,27 +7,18 @@
 #include "app/demo_mode.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
+#include "cli/cli_common.h"
 #include "domain/pathway/opening_hours.h"
 #include "storage/storage.h"
 
 namespace parcours::cli {
 namespace {
 
-int Fail(const Status& st) {
-  std::fprintf(stderr, "parcours: %s\n", st.message().c_str());
-  return st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound ? 2 : 1;
-}
-
 int Usage() {
   std::fprintf(stderr,
                "usage: parcours territory holidays CODE YEAR\n"
                "       parcours territory deadline CODE immediate|24h|72h|7d YYYY-MM-DDTHH:MM\n");
   return 2;
-}
-
-std::string ShareDir(const Config& c) {
-  std::string d = c.Get("share-dir");
-  return d.empty() ? std::string(PARCOURS_DEFAULT_SHARE_DIR) : d;
 }
 
 std::string Two(int v) { return (v < 10 ? "0" : "") + std::to_string(v); }
@@ -74,7 +65,7 @@ int Deadline(const Config& c, const app::PathwayConfig& config, const domain::Te
   auto local = ParseLocal(when);
   if (!urgency || !local) return Usage();
   auto storage = storage::OpenStorage(c.Get("database"), 1);
-  if (!storage.ok()) return Fail(storage.status());
+  if (!storage.ok()) return FailMessage(storage.status());
   app::SystemClock clock;
   app::DemoMode demo(**storage, config, clock);
   // The deadline as the hours make it: whether an account is there to
@@ -100,10 +91,10 @@ int TerritoryCommand(const Config& c) {
   const auto& args = c.positional();
   if (args.size() < 2) return Usage();
   auto config = app::PathwayConfig::Load(ShareDir(c));
-  if (!config.ok()) return Fail(config.status());
+  if (!config.ok()) return FailMessage(config.status());
   const domain::Territory* t = config->territories().Find(args[1]);
   if (t == nullptr || t->outside()) {
-    return Fail(Status::NotFound("no territory \"" + args[1] + "\" in data/territories"));
+    return FailMessage(Status::NotFound("no territory \"" + args[1] + "\" in data/territories"));
   }
   if (args[0] == "holidays" && args.size() == 3) return Holidays(*t, args[2]);
   if (args[0] == "deadline" && args.size() == 4) return Deadline(c, *config, *t, args[2], args[3]);

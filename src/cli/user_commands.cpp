@@ -2,29 +2,24 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 
 #include "app/auth/account_service.h"
+#include "app/auth/audit.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
 #include "app/clock.h"
 #include "app/crypto/contact_key.h"
 #include "app/crypto/sealer.h"
 #include "app/pathway_config.h"
+#include "cli/cli_common.h"
 #include "storage/storage.h"
 
 namespace parcours::cli {
 namespace {
-
-int Fail(const Status& st) {
-  std::fprintf(stderr, "parcours: %s%s%s\n", st.field().empty() ? "" : st.field().c_str(),
-               st.field().empty() ? "" : ": ", st.message().c_str());
-  return st.code() == StatusCode::kInvalidArgument || st.code() == StatusCode::kNotFound ? 2 : 1;
-}
 
 int Usage() {
   std::fprintf(stderr,
@@ -33,53 +28,6 @@ int Usage() {
                "       parcours user disable|enable|reset-password|reset-totp EMAIL\n"
                "       parcours user list\n");
   return 2;
-}
-
-std::string Actor(const Config& c) {
-  if (!c.Get("actor").empty()) return c.Get("actor");
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user ? user : "unknown");
-}
-
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i <= s.size()) {
-    std::size_t j = s.find(',', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-Result<std::unique_ptr<storage::Storage>> Open(const Config& c) {
-  auto pool = c.GetInt("db-pool", 1, 256);
-  if (!pool.ok()) return pool.status();
-  const std::string& url = c.Get("database");
-  if (!url.starts_with("postgres")) {
-    std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-    auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  }
-  auto st = storage::OpenStorage(url, *pool);
-  if (!st.ok()) return st.status();
-  auto v = (*st)->Migrate();
-  if (!v.ok()) return v.status();
-  return st;
-}
-
-// The key file as `serve` finds it (TOTP secrets are sealed with it).
-Result<std::string> KeyFile(const Config& c) {
-  std::string key_file = c.Get("key-file");
-  if (!key_file.empty()) return key_file;
-  const std::string& url = c.Get("database");
-  if (url.starts_with("postgres")) {
-    return Status::InvalidArgument("key-file", "--key-file is required with PostgreSQL");
-  }
-  const std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
-  return (std::filesystem::path(path).parent_path() / "contact.key").string();
 }
 
 // Everything the account use cases need, opened from the settings.
@@ -94,17 +42,15 @@ struct Services {
 };
 
 Status OpenServices(const Config& c, Services& s) {
-  auto st = Open(c);
+  auto st = OpenDatabase(c);
   if (!st.ok()) return st.status();
   s.storage = std::move(*st);
-  auto key_file = KeyFile(c);
+  auto key_file = KeyFile(c);  // TOTP secrets are sealed with the contact key
   if (!key_file.ok()) return key_file.status();
   auto sealer = app::OpenContactKey(*s.storage, *key_file, s.random);
   if (!sealer.ok()) return sealer.status();
   s.sealer.emplace(*sealer);
-  std::string share = c.Get("share-dir");
-  if (share.empty()) share = PARCOURS_DEFAULT_SHARE_DIR;
-  auto pathway = app::PathwayConfig::Load(share);
+  auto pathway = app::PathwayConfig::Load(ShareDir(c));
   if (!pathway.ok()) return pathway.status();
   std::vector<std::string> codes;
   for (const auto& t : pathway->territories().all()) {
@@ -166,7 +112,7 @@ int UserCommand(const Config& c) {
     a.email = c.Get("email");
     a.name = c.Get("name");
     a.role = c.Get("role");
-    a.territories = SplitComma(c.Get("territory"));
+    a.territories = SplitList(c.Get("territory"));
     if (!c.Get("phone").empty()) a.phone = c.Get("phone");
     auto created = s.accounts->CreateAccount(a, password, actor);
     if (!created.ok()) return Fail(created.status());
@@ -256,15 +202,7 @@ int AuditCommand(const Config& c) {
     }
     if (page->empty()) break;
     for (const auto& e : *page) {
-      boost::json::object o{{"id", e.id},
-                            {"at", e.at},
-                            {"actor", e.actor},
-                            {"action", e.action},
-                            {"subject_type", e.subject_type},
-                            {"subject_id", e.subject_id},
-                            {"territory", e.territory_code},
-                            {"detail", e.detail}};
-      std::string line = boost::json::serialize(o);
+      std::string line = boost::json::serialize(app::AuditJson(e));
       std::fprintf(out, "%s\n", line.c_str());
       after = e.id;
       ++rows;

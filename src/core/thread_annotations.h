@@ -22,9 +22,13 @@
 #define GUARDED_BY(x) PARCOURS_THREAD_ANNOTATION(guarded_by(x))
 #define PT_GUARDED_BY(x) PARCOURS_THREAD_ANNOTATION(pt_guarded_by(x))
 #define REQUIRES(...) PARCOURS_THREAD_ANNOTATION(requires_capability(__VA_ARGS__))
+#define REQUIRES_SHARED(...) PARCOURS_THREAD_ANNOTATION(requires_shared_capability(__VA_ARGS__))
 #define EXCLUDES(...) PARCOURS_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define ACQUIRE(...) PARCOURS_THREAD_ANNOTATION(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) PARCOURS_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
+#define ACQUIRE_SHARED(...) PARCOURS_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
+#define RELEASE_SHARED(...) PARCOURS_THREAD_ANNOTATION(release_shared_capability(__VA_ARGS__))
+#define RELEASE_GENERIC(...) PARCOURS_THREAD_ANNOTATION(release_generic_capability(__VA_ARGS__))
 #define NO_THREAD_SAFETY_ANALYSIS PARCOURS_THREAD_ANNOTATION(no_thread_safety_analysis)
 
 namespace parcours::core {
@@ -54,6 +58,15 @@ class SCOPED_CAPABILITY MutexLock {
     std::unique_lock<std::mutex> lock(mu_.native(), std::adopt_lock);
     cv.wait(lock, pred);
     lock.release();
+  }
+  // The same, giving up after `timeout`: pred's value on return (as
+  // cv.wait_for(lock, timeout, pred)).
+  template <typename Cv, typename Duration, typename Pred>
+  bool WaitFor(Cv& cv, const Duration& timeout, Pred pred) {
+    std::unique_lock<std::mutex> lock(mu_.native(), std::adopt_lock);
+    const bool ok = cv.wait_for(lock, timeout, pred);
+    lock.release();
+    return ok;
   }
 
  private:

@@ -37,13 +37,13 @@ std::string_view Metrics::StatusClass(int status) {
 }
 
 std::size_t Metrics::SeriesCount() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return requests_.size() + latency_.size();
 }
 
 void Metrics::Record(const std::string& route, const std::string& method, int status,
                      double seconds) {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   ++requests_[{route, MethodLabel(method), StatusClass(status)}];
   Histogram& h = latency_[route];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
@@ -55,7 +55,7 @@ void Metrics::Record(const std::string& route, const std::string& method, int st
 
 std::string Metrics::Render(const std::string& extra) const {
   std::ostringstream out;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   out << "# HELP parcours_http_requests_total HTTP requests by route, method and status class.\n"
          "# TYPE parcours_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {

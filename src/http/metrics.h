@@ -13,6 +13,8 @@
 #include <tuple>
 #include <utility>
 
+#include "core/thread_annotations.h"
+
 namespace parcours::http {
 
 class Metrics {
@@ -36,10 +38,10 @@ class Metrics {
     long long count = 0;
     double sum = 0;
   };
-  mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string_view, std::string_view>, long long>
-      requests_;                              // GUARDED_BY(mu_)
-  std::map<std::string, Histogram> latency_;  // GUARDED_BY(mu_)
+  mutable core::Mutex mu_;
+  std::map<std::tuple<std::string, std::string_view, std::string_view>, long long> requests_
+      GUARDED_BY(mu_);
+  std::map<std::string, Histogram> latency_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::http

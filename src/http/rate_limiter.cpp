@@ -12,7 +12,7 @@ RateLimiter::RateLimiter(double burst, std::chrono::seconds window, std::size_t 
 RateLimiter::Decision RateLimiter::Take(std::string_view key, TimePoint now, double burst) {
   const double cap = burst > 0 ? burst : burst_;
   const double per_second = cap / std::max<double>(1.0, static_cast<double>(window_.count()));
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = buckets_.find(std::string(key));
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_keys_) Prune(now);
@@ -61,7 +61,7 @@ void RateLimiter::Prune(TimePoint now) {
 }
 
 std::size_t RateLimiter::size() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return buckets_.size();
 }
 

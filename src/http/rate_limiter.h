@@ -13,6 +13,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/thread_annotations.h"
+
 namespace parcours::http {
 
 class RateLimiter {
@@ -36,13 +38,13 @@ class RateLimiter {
     double tokens = 0;
     TimePoint last;
   };
-  void Prune(TimePoint now);  // REQUIRES(mu_)
+  void Prune(TimePoint now) REQUIRES(mu_);
 
   const double burst_;
   const std::chrono::seconds window_;
   const std::size_t max_keys_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // GUARDED_BY(mu_)
+  mutable core::Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::http

@@ -96,7 +96,7 @@ bool ResultAccess::Exit(const std::string& result_token) {
   auto p = ParsePayload(*payload);
   if (!p) return false;
   const domain::TimestampMs now = clock_.NowMs();
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   while (!exit_order_.empty() &&
          (exit_order_.front().first < now || exit_order_.size() >= kMaxExits)) {
     auto it = exited_.find(exit_order_.front().second);
@@ -109,7 +109,7 @@ bool ResultAccess::Exit(const std::string& result_token) {
 }
 
 bool ResultAccess::Exited(const std::string& screening_id) const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto it = exited_.find(screening_id);
   return it != exited_.end() && it->second >= clock_.NowMs();
 }

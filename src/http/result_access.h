@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/thread_annotations.h"
 #include "domain/common/types.h"
 
 namespace parcours::app {
@@ -66,9 +67,9 @@ class ResultAccess {
 
   const app::Sealer& sealer_;
   const app::Clock& clock_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, domain::TimestampMs> exited_;  // GUARDED_BY(mu_): id → until
-  std::deque<std::pair<domain::TimestampMs, std::string>> exit_order_;  // GUARDED_BY(mu_)
+  mutable core::Mutex mu_;
+  std::unordered_map<std::string, domain::TimestampMs> exited_ GUARDED_BY(mu_);  // id → until
+  std::deque<std::pair<domain::TimestampMs, std::string>> exit_order_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::http

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/log.h"
+#include "core/thread_annotations.h"
 
 namespace parcours::http {
 namespace {
@@ -101,8 +102,8 @@ struct Server::Impl {
   std::atomic<bool> workers_abandoned{false};
   std::atomic<int> running_handlers{0};                  // on the worker pool, started
   std::chrono::steady_clock::time_point drain_deadline;  // set on the control strand
-  std::mutex sessions_mu;
-  std::list<std::weak_ptr<Session>> sessions;  // GUARDED_BY(sessions_mu)
+  core::Mutex sessions_mu;
+  std::list<std::weak_ptr<Session>> sessions GUARDED_BY(sessions_mu);
 
   net::io_context ioc;
   // Accepting, stopping and the drain run on this one strand.
@@ -677,7 +678,7 @@ void Server::Impl::Accept() {
 void Server::Impl::OnAccepted(tcp::socket socket) {
   auto session = std::make_shared<Session>(*this, std::move(socket));
   {
-    std::lock_guard lock(sessions_mu);
+    core::MutexLock lock(sessions_mu);
     for (auto it = sessions.begin(); it != sessions.end();) {
       it = it->expired() ? sessions.erase(it) : std::next(it);
     }
@@ -691,7 +692,7 @@ void Server::Impl::OnAccepted(tcp::socket socket) {
 // an idle client), else the oldest idle keep-alive connection.
 void Server::Impl::MakeRoom() {
   std::shared_ptr<Session> victim;
-  std::lock_guard lock(sessions_mu);
+  core::MutexLock lock(sessions_mu);
   for (const auto& w : sessions) {
     auto s = w.lock();
     if (s && s->waiting() && !s->served()) {
@@ -718,7 +719,7 @@ void Server::Impl::BeginStop() {
   acceptor.close(ec);
   accept_timer.cancel();
   {
-    std::lock_guard lock(sessions_mu);
+    core::MutexLock lock(sessions_mu);
     for (auto& w : sessions) {
       if (auto s = w.lock()) s->CloseIfIdle();
     }

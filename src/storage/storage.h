@@ -11,8 +11,14 @@
 // - Implementations are thread-safe: Transact() may be called from many
 //   threads at once. A backend may group several callers' transactions into
 //   one commit (group commit) as long as each caller's work stays atomic.
+// - A backend may run a Transact() callback again, after everything it did
+//   was rolled back (PostgreSQL retries a group commit that lost a deadlock
+//   or a serialization conflict): a callback must not carry state from one
+//   run to the next (assign what it hands back; do not append to it).
 // - Expected failures are Status values: kConflict for a duplicate key,
-//   kUnavailable when the database cannot be reached, kInternal otherwise.
+//   kUnavailable when the database cannot be reached (or a conflict with
+//   concurrent transactions outlasted the backend's retries: try again),
+//   kInternal otherwise.
 #pragma once
 
 #include <functional>

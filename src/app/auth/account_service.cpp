@@ -235,6 +235,7 @@ Result<std::vector<AccountSummary>> AccountService::ListAll(std::string_view act
   PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
     auto users = tx.accounts().ListUsers({});
     if (!users.ok()) return users.status();
+    out.clear();  // the storage may run this again (a retried transaction)
     for (const auto& u : *users) out.push_back(SummaryOf(u));
     return WriteAudit(tx, now,
                       {actor, "list", "user", "*", "", std::to_string(out.size()) + " accounts"});
@@ -278,6 +279,7 @@ Result<std::vector<AccountSummary>> AccountService::List(const domain::Principal
     }
     auto users = tx.accounts().ListUsers(f);
     if (!users.ok()) return users.status();
+    out.clear();  // the storage may run this again (a retried transaction)
     for (const auto& u : *users) out.push_back(SummaryOf(u));
     const std::string detail = std::to_string(out.size()) + " accounts";
     if (f.territories.empty())

@@ -1,5 +1,7 @@
 #include "app/auth/audit.h"
 
+#include <boost/json.hpp>
+
 #include "storage/storage.h"
 
 namespace parcours::app {
@@ -15,6 +17,17 @@ Status WriteAudit(storage::Transaction& tx, domain::TimestampMs at, const AuditR
   e.detail = row.detail;
   auto id = tx.AppendAudit(e);
   return id.ok() ? Status::Ok() : id.status();
+}
+
+boost::json::object AuditJson(const storage::AuditEntry& e) {
+  return {{"id", e.id},
+          {"at", e.at},
+          {"actor", e.actor},
+          {"action", e.action},
+          {"subject_type", e.subject_type},
+          {"subject_id", e.subject_id},
+          {"territory", e.territory_code},
+          {"detail", e.detail}};
 }
 
 }  // namespace parcours::app

@@ -2,6 +2,7 @@
 // personal data, in the same transaction as the read or write.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,8 @@
 
 namespace parcours::storage {
 class Transaction;
-}
+struct AuditEntry;
+}  // namespace parcours::storage
 
 namespace parcours::app {
 
@@ -24,5 +26,9 @@ struct AuditRow {
 };
 
 Status WriteAudit(storage::Transaction& tx, domain::TimestampMs at, const AuditRow& row);
+
+// An audit row as the API lists it and `parcours audit export` writes it:
+// id, at, actor, action, subject_type, subject_id, territory, detail.
+boost::json::object AuditJson(const storage::AuditEntry& e);
 
 }  // namespace parcours::app

@@ -10,8 +10,9 @@ PasswordHasher::PasswordHasher(Options options) : options_(options) {
 }
 
 Status PasswordHasher::Acquire() {
-  std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, options_.wait, [this] { return in_flight_ < options_.max_concurrent; })) {
+  core::MutexLock lock(mu_);
+  if (!lock.WaitFor(cv_, options_.wait,
+                    [this]() REQUIRES(mu_) { return in_flight_ < options_.max_concurrent; })) {
     return Status::Unavailable("too many password checks at once; try again shortly");
   }
   ++in_flight_;
@@ -21,14 +22,14 @@ Status PasswordHasher::Acquire() {
 
 void PasswordHasher::Release() {
   {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     --in_flight_;
   }
   cv_.notify_one();
 }
 
 int PasswordHasher::PeakInFlight() const {
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   return peak_;
 }
 

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "core/thread_annotations.h"
 
 namespace parcours::app {
 
@@ -52,10 +53,10 @@ class PasswordHasher {
   const std::string& DummyHash();
 
   const Options options_;
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable cv_;
-  int in_flight_ = 0;  // GUARDED_BY(mu_)
-  int peak_ = 0;       // GUARDED_BY(mu_)
+  int in_flight_ GUARDED_BY(mu_) = 0;
+  int peak_ GUARDED_BY(mu_) = 0;
   std::once_flag dummy_once_;
   std::string dummy_;
 };

@@ -4,24 +4,9 @@
 
 #include <memory>
 
+#include "core/html.h"
+
 namespace parcours::app {
-namespace {
-
-std::string EscapeAttr(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::string> QrSvg(std::string_view text, std::string_view label) {
   std::string input(text);
@@ -40,7 +25,7 @@ Result<std::string> QrSvg(std::string_view text, std::string_view label) {
     }
   }
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" +
-         EscapeAttr(label) + "\" viewBox=\"0 0 " + std::to_string(size) + " " +
+         EscapeHtml(label) + "\" viewBox=\"0 0 " + std::to_string(size) + " " +
          std::to_string(size) + "\" width=\"" + std::to_string(size * 6) + "\" height=\"" +
          std::to_string(size * 6) + "\" shape-rendering=\"crispEdges\"><rect width=\"" +
          std::to_string(size) + "\" height=\"" + std::to_string(size) +

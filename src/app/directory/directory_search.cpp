@@ -100,40 +100,39 @@ struct DirectorySearch::Impl {
   // take, whatever the search load (a deactivated emergency service must
   // leave the results within seconds).
   mutable FairSharedMutex mu;
-  // GUARDED_BY(mu):
-  std::int64_t resource_seq = 0;
-  std::int64_t commune_seq = -1;
-  std::vector<CommuneMem> communes;
-  std::unordered_map<std::string, std::size_t> commune_index;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_postcode;
-  std::vector<std::pair<std::string, std::size_t>> by_key;  // sorted by key
-  std::unordered_map<std::int64_t, ResMem> resources;
-  std::unordered_map<std::string, std::vector<std::int64_t>> by_commune;
-  std::unordered_map<std::string, std::vector<std::int64_t>> by_department;
-  Family published;
-  Family unpublished;
+  std::int64_t resource_seq GUARDED_BY(mu) = 0;
+  std::int64_t commune_seq GUARDED_BY(mu) = -1;
+  std::vector<CommuneMem> communes GUARDED_BY(mu);
+  std::unordered_map<std::string, std::size_t> commune_index GUARDED_BY(mu);
+  std::unordered_map<std::string, std::vector<std::size_t>> by_postcode GUARDED_BY(mu);
+  std::vector<std::pair<std::string, std::size_t>> by_key GUARDED_BY(mu);  // sorted by key
+  std::unordered_map<std::int64_t, ResMem> resources GUARDED_BY(mu);
+  std::unordered_map<std::string, std::vector<std::int64_t>> by_commune GUARDED_BY(mu);
+  std::unordered_map<std::string, std::vector<std::int64_t>> by_department GUARDED_BY(mu);
+  Family published GUARDED_BY(mu);
+  Family unpublished GUARDED_BY(mu);
 
   // The commune a query is about, first, then the other communes its input
   // could mean (the other communes of a postcode, or of the same name);
-  // empty for a position alone. Caller holds mu (shared).
-  Result<std::vector<const CommuneMem*>> ResolveCommunes(const DirectoryQuery& q) const;
+  // empty for a position alone.
+  Result<std::vector<const CommuneMem*>> ResolveCommunes(const DirectoryQuery& q) const
+      REQUIRES_SHARED(mu);
   // The nearest resources from q.position, else from the commune's
-  // centroid, else those of the same commune then department. Caller holds
-  // mu (shared).
+  // centroid, else those of the same commune then department.
   std::vector<DirectoryHit> NearestLocked(const DirectoryQuery& q, const CommuneMem* commune,
-                                          DirectoryOrigin* origin) const;
+                                          DirectoryOrigin* origin) const REQUIRES_SHARED(mu);
 
-  const CommuneMem* FindCommune(std::string_view code) const {
+  const CommuneMem* FindCommune(std::string_view code) const REQUIRES_SHARED(mu) {
     auto it = commune_index.find(std::string(code));
     return it == commune_index.end() ? nullptr : &communes[it->second];
   }
 
-  std::optional<LatLon> CentroidOf(const std::string& commune) const {
+  std::optional<LatLon> CentroidOf(const std::string& commune) const REQUIRES_SHARED(mu) {
     const CommuneMem* c = FindCommune(commune);
     return c ? c->record.centroid : std::nullopt;
   }
 
-  void Unindex(std::int64_t id, const ResMem& m) {
+  void Unindex(std::int64_t id, const ResMem& m) REQUIRES(mu) {
     if (m.position) {
       Family& f = m.published ? published : unpublished;
       for (CareLevel l : m.levels.ToVector()) f.Level(l).Remove(static_cast<SpatialIndex::Id>(id));
@@ -143,7 +142,7 @@ struct DirectorySearch::Impl {
     EraseId(&by_department[m.department], id);
   }
 
-  void Index(std::int64_t id, const ResMem& m) {
+  void Index(std::int64_t id, const ResMem& m) REQUIRES(mu) {
     if (m.position) {
       Family& f = m.published ? published : unpublished;
       for (CareLevel l : m.levels.ToVector()) {
@@ -156,7 +155,7 @@ struct DirectorySearch::Impl {
   }
 
   // Replaces (or removes, when !m) one resource in memory.
-  void Apply(std::int64_t id, std::optional<ResMem> m) {
+  void Apply(std::int64_t id, std::optional<ResMem> m) REQUIRES(mu) {
     auto it = resources.find(id);
     if (it != resources.end()) {
       Unindex(id, it->second);
@@ -168,7 +167,7 @@ struct DirectorySearch::Impl {
     resources.emplace(id, std::move(*m));
   }
 
-  void SetCommunes(std::vector<storage::CommuneRecord> list) {
+  void SetCommunes(std::vector<storage::CommuneRecord> list) REQUIRES(mu) {
     communes.clear();
     commune_index.clear();
     by_postcode.clear();
@@ -183,11 +182,14 @@ struct DirectorySearch::Impl {
       for (const auto& p : communes[i].record.postcodes) by_postcode[p].push_back(i);
       by_key.emplace_back(communes[i].key, i);
     }
-    auto more_populous = [this](std::size_t a, std::size_t b) {
-      auto pa = communes[a].record.population.value_or(-1);
-      auto pb = communes[b].record.population.value_or(-1);
+    // The lambda reads through a pointer taken here, under mu (the
+    // analysis does not follow a capability into a lambda).
+    const std::vector<CommuneMem>* all = &communes;
+    auto more_populous = [all](std::size_t a, std::size_t b) {
+      auto pa = (*all)[a].record.population.value_or(-1);
+      auto pb = (*all)[b].record.population.value_or(-1);
       if (pa != pb) return pa > pb;
-      return communes[a].record.insee_code < communes[b].record.insee_code;
+      return (*all)[a].record.insee_code < (*all)[b].record.insee_code;
     };
     for (auto& [pc, v] : by_postcode) std::sort(v.begin(), v.end(), more_populous);
     std::sort(by_key.begin(), by_key.end(), [&](const auto& a, const auto& b) {
@@ -203,7 +205,7 @@ struct DirectorySearch::Impl {
   }
 
   // Communes named like `folded` (exact first, then prefix), populous first.
-  std::vector<const CommuneMem*> ByName(const std::string& folded) const {
+  std::vector<const CommuneMem*> ByName(const std::string& folded) const REQUIRES_SHARED(mu) {
     std::vector<const CommuneMem*> exact;
     std::vector<const CommuneMem*> prefix;
     if (folded.empty()) return exact;
@@ -238,7 +240,7 @@ Result<std::unique_ptr<DirectorySearch>> DirectorySearch::Create(storage::Storag
 }
 
 std::size_t DirectorySearch::size() const {
-  std::shared_lock lock(impl_->mu);
+  ReaderLock lock(impl_->mu);
   return impl_->resources.size();
 }
 
@@ -252,7 +254,7 @@ Status DirectorySearch::RefreshLocked() const {
   std::int64_t seen_resources = 0;
   std::int64_t seen_communes = 0;
   {
-    std::shared_lock lock(m.mu);
+    ReaderLock lock(m.mu);
     seen_resources = m.resource_seq;
     seen_communes = m.commune_seq;
   }
@@ -292,7 +294,7 @@ Status DirectorySearch::RefreshLocked() const {
     });
   });
   if (!st.ok()) return st;
-  std::unique_lock lock(m.mu);
+  WriterLock lock(m.mu);
   if (communes) m.SetCommunes(std::move(*communes));
   for (auto& [id, x] : changes) m.Apply(id, std::move(x));
   m.resource_seq = new_resource_seq;
@@ -317,30 +319,29 @@ Status CheckQuery(const DirectoryQuery& q) {
 
 Result<std::vector<const CommuneMem*>> DirectorySearch::Impl::ResolveCommunes(
     const DirectoryQuery& q) const {
-  const Impl& m = *this;
   std::vector<const CommuneMem*> out;
   if (!q.commune_code.empty()) {
-    const CommuneMem* c = m.FindCommune(domain::NormaliseCommuneCode(q.commune_code));
+    const CommuneMem* c = FindCommune(domain::NormaliseCommuneCode(q.commune_code));
     if (!c) return Status::InvalidArgument("commune_code", "unknown commune code");
     out.push_back(c);
     for (const auto& pc : {q.postcode, q.place}) {
-      if (auto it = m.by_postcode.find(pc); it != m.by_postcode.end()) {
+      if (auto it = by_postcode.find(pc); it != by_postcode.end()) {
         for (std::size_t i : it->second) {
-          if (&m.communes[i] != c) out.push_back(&m.communes[i]);
+          if (&communes[i] != c) out.push_back(&communes[i]);
         }
       }
     }
   } else if (!q.postcode.empty() || IsPostcode(q.place)) {
     const std::string& pc = q.postcode.empty() ? q.place : q.postcode;
     if (!IsPostcode(pc)) return Status::InvalidArgument("postcode", "a postcode has 5 digits");
-    auto it = m.by_postcode.find(pc);
-    if (it == m.by_postcode.end() || it->second.empty()) {
+    auto it = by_postcode.find(pc);
+    if (it == by_postcode.end() || it->second.empty()) {
       return Status::InvalidArgument(q.postcode.empty() ? "place" : "postcode",
                                      "no commune has this postcode");
     }
-    for (std::size_t i : it->second) out.push_back(&m.communes[i]);
+    for (std::size_t i : it->second) out.push_back(&communes[i]);
   } else if (!q.place.empty()) {
-    out = m.ByName(domain::FoldPlaceName(q.place));
+    out = ByName(domain::FoldPlaceName(q.place));
     if (out.empty()) return Status::InvalidArgument("place", "no commune of that name");
   } else if (!q.position) {
     return Status::InvalidArgument("place", "give a postcode, a commune or a position");
@@ -351,7 +352,6 @@ Result<std::vector<const CommuneMem*>> DirectorySearch::Impl::ResolveCommunes(
 std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQuery& q,
                                                                const CommuneMem* commune,
                                                                DirectoryOrigin* origin) const {
-  const Impl& m = *this;
   std::optional<LatLon> from = q.position;
   *origin = DirectoryOrigin::kPosition;
   if (!from && commune && commune->record.centroid) {
@@ -359,9 +359,12 @@ std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQu
     *origin = DirectoryOrigin::kCommuneCentroid;
   }
   const std::size_t limit = static_cast<std::size_t>(q.limit);
+  // The lambdas read through this pointer, taken under mu (the analysis
+  // does not follow a capability into a lambda).
+  const std::unordered_map<std::int64_t, ResMem>* res = &resources;
   auto accept = [&](SpatialIndex::Id id) {
-    auto it = m.resources.find(static_cast<std::int64_t>(id));
-    if (it == m.resources.end()) return false;
+    auto it = res->find(static_cast<std::int64_t>(id));
+    if (it == res->end()) return false;
     const ResMem& r = it->second;
     if (q.fathers && !r.fathers) return false;
     if (q.teleconsultation && !r.teleconsultation) return false;
@@ -371,7 +374,7 @@ std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQu
   std::vector<DirectoryHit> hits;
   if (from) {
     std::vector<SpatialIndex::Neighbour> all;
-    for (const Family* f : {&m.published, q.include_unpublished ? &m.unpublished : nullptr}) {
+    for (const Family* f : {&published, q.include_unpublished ? &unpublished : nullptr}) {
       if (!f) continue;
       std::vector<const SpatialIndex*> indexes;
       if (q.kind) {
@@ -406,7 +409,7 @@ std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQu
   }
   // No centroid: the same commune, then the same department.
   auto matches = [&](std::int64_t id) {
-    const ResMem& r = m.resources.at(id);
+    const ResMem& r = res->at(id);
     if (!r.published && !q.include_unpublished) return false;
     if (q.kind && r.kind != *q.kind) return false;
     if (q.level && !r.levels.Contains(*q.level)) return false;
@@ -426,13 +429,12 @@ std::vector<DirectoryHit> DirectorySearch::Impl::NearestLocked(const DirectoryQu
     }
   };
   *origin = DirectoryOrigin::kSameCommune;
-  if (auto it = m.by_commune.find(commune->record.insee_code); it != m.by_commune.end()) {
+  if (auto it = by_commune.find(commune->record.insee_code); it != by_commune.end()) {
     take(it->second);
   }
   if (hits.size() < limit) {
     const std::size_t before = hits.size();
-    if (auto it = m.by_department.find(commune->record.department_code);
-        it != m.by_department.end()) {
+    if (auto it = by_department.find(commune->record.department_code); it != by_department.end()) {
       take(it->second);
     }
     if (hits.size() > before || before == 0) *origin = DirectoryOrigin::kSameDepartment;
@@ -444,7 +446,7 @@ Result<std::vector<DirectoryHit>> DirectorySearch::Nearest(const DirectoryQuery&
                                                            DirectoryOrigin* origin) {
   PARCOURS_RETURN_IF_ERROR(CheckQuery(q));
   const Impl& m = *impl_;
-  std::shared_lock lock(m.mu);
+  ReaderLock lock(m.mu);
   auto communes = m.ResolveCommunes(q);
   if (!communes.ok()) return communes.status();
   return m.NearestLocked(q, communes->empty() ? nullptr : communes->front(), origin);
@@ -468,7 +470,7 @@ Result<std::vector<CommuneInfo>> DirectorySearch::ByPostcode(std::string_view po
   CatchUpIfDue();
   const Impl& m = *impl_;
   std::vector<CommuneInfo> out;
-  std::shared_lock lock(m.mu);
+  ReaderLock lock(m.mu);
   auto it = m.by_postcode.find(std::string(postcode));
   if (it == m.by_postcode.end()) return out;
   out.reserve(it->second.size());
@@ -482,7 +484,7 @@ Result<std::vector<CommuneInfo>> DirectorySearch::ByPostcode(std::string_view po
 Result<std::optional<CommuneInfo>> DirectorySearch::ByCode(std::string_view insee_code) const {
   CatchUpIfDue();
   const Impl& m = *impl_;
-  std::shared_lock lock(m.mu);
+  ReaderLock lock(m.mu);
   const auto* c = m.FindCommune(domain::NormaliseCommuneCode(insee_code));
   if (c == nullptr) return std::optional<CommuneInfo>();
   return std::optional<CommuneInfo>(
@@ -496,7 +498,7 @@ Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
   DirectoryResult result;
   std::vector<DirectoryHit> hits;
   {
-    std::shared_lock lock(m.mu);
+    ReaderLock lock(m.mu);
     auto communes = m.ResolveCommunes(q);
     if (!communes.ok()) return communes.status();
     hits = m.NearestLocked(q, communes->empty() ? nullptr : communes->front(), &result.origin);
@@ -517,7 +519,7 @@ Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  std::shared_lock lock(m.mu);
+  ReaderLock lock(m.mu);
   for (const auto& h : hits) {
     for (auto& row : rows) {
       if (row.id != h.id) continue;

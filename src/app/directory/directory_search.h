@@ -16,7 +16,7 @@
 // made by another process (the CLI) are therefore seen within that interval.
 //
 // Thread-safety: Search() may run on many threads at once; catching up
-// takes an exclusive lock briefly (std::shared_mutex).
+// takes an exclusive lock briefly (core/fair_shared_mutex.h: a writer is not starved).
 #pragma once
 
 #include <chrono>

@@ -4,7 +4,7 @@ namespace parcours::app {
 
 bool FloodMonitor::Record(const std::string& territory, domain::TimestampMs now) {
   constexpr domain::TimestampMs kHour = 3600 * 1000;
-  std::lock_guard lock(mu_);
+  core::MutexLock lock(mu_);
   auto& times = recent_[territory];
   times.push_back(now);
   while (times.size() > static_cast<std::size_t>(per_hour_) + 1) times.pop_front();

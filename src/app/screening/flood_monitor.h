@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/thread_annotations.h"
 #include "domain/common/types.h"
 
 namespace parcours::app {
@@ -25,9 +26,9 @@ class FloodMonitor {
 
  private:
   const int per_hour_;
-  std::mutex mu_;
+  core::Mutex mu_;
   // The last per_hour + 1 request times of each territory.
-  std::unordered_map<std::string, std::deque<domain::TimestampMs>> recent_;  // GUARDED_BY(mu_)
+  std::unordered_map<std::string, std::deque<domain::TimestampMs>> recent_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::app

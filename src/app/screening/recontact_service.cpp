@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "app/alerts/alert_service.h"
+#include "app/auth/audit.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "domain/common/contact.h"
@@ -284,16 +285,14 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
     // The inbox and the notifications follow the event log.
     auto created = tx.alerts().AppendEvent(CreatedEvent(a, NewId(clock_, random_), "parent"));
     if (!created.ok()) return created.status();
-    storage::AuditEntry e;
-    e.at = now;
-    e.actor = "parent";
-    e.action = "create";
-    e.subject_type = "alert";
-    e.subject_id = a.id;
-    e.territory_code = a.territory_code;
-    e.detail = a.kind + " request, contact details sealed";
-    auto id = tx.AppendAudit(e);
-    return id.ok() ? Status::Ok() : id.status();
+    const std::string detail = a.kind + " request, contact details sealed";
+    return WriteAudit(tx, now,
+                      {.actor = "parent",
+                       .action = "create",
+                       .subject_type = "alert",
+                       .subject_id = a.id,
+                       .territory_code = a.territory_code,
+                       .detail = detail});
   });
   if (!st.ok()) return st;
   if (!existing && on_alert_raised_) on_alert_raised_();

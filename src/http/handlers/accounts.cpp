@@ -12,6 +12,7 @@
 
 #include "app/auth/access_rules.h"
 #include "app/auth/account_service.h"
+#include "app/auth/audit.h"
 #include "app/auth/auth_service.h"
 #include "app/pathway_config.h"
 #include "http/form.h"
@@ -119,17 +120,6 @@ json::object SummaryView(const WebContext& ctx, const app::AccountSummary& s) {
                        : (s.enrolled ? "pro_status_active" : "pro_status_pending"));
   o["last_login"] = s.last_login_at ? FormatUtc(*s.last_login_at) : std::string("—");
   return o;
-}
-
-json::object AuditJson(const storage::AuditEntry& e) {
-  return {{"id", e.id},
-          {"at", e.at},
-          {"actor", e.actor},
-          {"action", e.action},
-          {"subject_type", e.subject_type},
-          {"subject_id", e.subject_id},
-          {"territory", e.territory_code},
-          {"detail", e.detail}};
 }
 
 // Roles a principal may give in an invitation, for the form.
@@ -490,7 +480,7 @@ void RegisterAccountRoutes(Router& r, WebContext& ctx) {
     auto rows = ctx.accounts->SearchAudit(*req.principal, s);
     if (!rows.ok()) return JsonError(rows.status());
     json::array items;
-    for (const auto& e : *rows) items.push_back(AuditJson(e));
+    for (const auto& e : *rows) items.push_back(app::AuditJson(e));
     return JsonResponse(200, json::object{{"items", std::move(items)}});
   });
 }

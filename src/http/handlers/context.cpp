@@ -56,14 +56,7 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
   view.as_object()["home_href"] = Prefix(lang).empty() ? "/" : Prefix(lang);
 
   auto body = renderer->Render(tmpl, lang, view);
-  if (!body.ok()) {
-    log::Error("render failed", {{"template", tmpl}, {"error", body.status().message()}});
-    Response r;
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
+  if (!body.ok()) return RenderFailure(tmpl, body.status());
   LayoutView layout;
   layout.lang = lang;
   layout.title = catalogs->Get(lang, title_key);
@@ -88,15 +81,22 @@ Response WebContext::Page(const Request& req, const std::string& lang, const std
     if (!req.query.empty()) href += "?" + req.query;
     layout.languages.push_back({code, catalogs->Get(code, "language_name"), href, code == lang});
   }
-  auto html = renderer->Render("layout", lang, layout.ToJson());
+  return LayoutResponse(status, lang, renderer->Render("layout", lang, layout.ToJson()));
+}
+
+Response RenderFailure(std::string_view tmpl, const Status& st) {
+  log::Error("render failed", {{"template", std::string(tmpl)}, {"error", st.message()}});
+  Response r;
+  r.status = 500;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = "Internal error\n";
+  return r;
+}
+
+Response LayoutResponse(int status, const std::string& lang, Result<std::string> html) {
+  if (!html.ok()) return RenderFailure("layout", html.status());
   Response r;
   r.status = status;
-  if (!html.ok()) {
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
   r.body = std::move(*html);
   r.SetHeader("Content-Language", lang);
   return r;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/error_map.h"
 #include "http/i18n.h"
@@ -107,6 +108,11 @@ struct WebContext {
 };
 
 Response JsonResponse(int status, const boost::json::value& v);
+// The plain-text 500 answered when template `tmpl` fails to render (logged).
+Response RenderFailure(std::string_view tmpl, const Status& st);
+// A page rendered by the layout template: `status` and its Content-Language,
+// or RenderFailure when it failed.
+Response LayoutResponse(int status, const std::string& lang, Result<std::string> html);
 
 // A page handler, given the language of its URL.
 using PageFn = std::function<Response(Request&, const std::string& lang)>;

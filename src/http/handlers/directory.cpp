@@ -10,7 +10,6 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <charconv>
-#include <cmath>
 #include <cstdio>
 
 #include "app/directory/directory_search.h"
@@ -135,19 +134,9 @@ Response ApiSearch(WebContext& ctx, Request& req) {
   json::array items;
   for (const auto& it : r->items) {
     const auto& x = it.record.resource;
-    json::object o;
-    o["id"] = it.record.id;
-    o["name"] = x.name;
-    o["kind"] = domain::ToString(x.kind);
+    json::object o = ResourceJson(it);
     o["levels"] = Levels(x.levels);
     o["organisation"] = x.organisation;
-    o["address"] = x.address;
-    o["commune"] = it.commune_name;
-    o["commune_code"] = x.commune_code;
-    o["postcode"] = x.postcode;
-    o["distance_km"] = it.distance_km ? json::value(std::round(*it.distance_km * 100) / 100)
-                                      : json::value(nullptr);
-    o["phone"] = x.phone;
     o["email"] = x.email;
     o["website"] = x.website;
     o["opening_notes"] = x.opening_notes;

@@ -6,6 +6,7 @@
 #include "app/auth/auth_service.h"
 #include "app/auth/secret_token.h"
 #include "core/log.h"
+#include "http/cookie.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
 #include "http/views/page_view.h"
@@ -50,19 +51,7 @@ Response SeeOther(const std::string& location) {
 }  // namespace
 
 std::string SessionCookieValue(const Request& req) {
-  std::string_view h = req.Header("cookie");
-  const std::string_view name = kSessionCookie;
-  while (!h.empty()) {
-    auto semi = h.find(';');
-    std::string_view part = h.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.starts_with(name) && part[name.size()] == '=') {
-      return std::string(part.substr(name.size() + 1));
-    }
-    if (semi == std::string_view::npos) break;
-    h.remove_prefix(semi + 1);
-  }
-  return {};
+  return std::string(CookieValue(req.Header("cookie"), kSessionCookie));
 }
 
 std::string SetSessionCookie(const Request& req, const std::string& token) {
@@ -129,15 +118,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
     page_script = std::string(ps->as_string());
   }
   auto body = renderer->Render(tmpl, lang, view);
-  Response r;
-  r.status = status;
-  if (!body.ok()) {
-    log::Error("render failed", {{"template", tmpl}, {"error", body.status().message()}});
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
+  if (!body.ok()) return RenderFailure(tmpl, body.status());
   LayoutView layout;
   layout.lang = lang;
   layout.title = catalogs->Get(lang, title_key);
@@ -175,16 +156,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
   }
   auto json = layout.ToJson();
   json.as_object()["home_href"] = "/pro";
-  auto html = renderer->Render("layout", lang, json);
-  if (!html.ok()) {
-    r.status = 500;
-    r.content_type = "text/plain; charset=utf-8";
-    r.body = "Internal error\n";
-    return r;
-  }
-  r.body = std::move(*html);
-  r.SetHeader("Content-Language", lang);
-  return r;
+  return LayoutResponse(status, lang, renderer->Render("layout", lang, json));
 }
 
 }  // namespace parcours::http

@@ -1,11 +1,11 @@
 #include "http/views/crisis_help_view.h"
 
 #include <boost/json.hpp>
-#include <cmath>
 
 #include "app/directory/directory_search.h"
 #include "app/screening/screening_service.h"
 #include "http/i18n.h"
+#include "http/views/resource_view.h"
 
 namespace parcours::http {
 namespace {
@@ -45,21 +45,7 @@ json::array NearestEmergency(app::DirectorySearch* directory, const app::Screeni
     found = directory->Search(q);
   }
   if (!found.ok()) return items;
-  for (const auto& it : found->items) {
-    const auto& x = it.record.resource;
-    json::object o;
-    o["id"] = it.record.id;
-    o["name"] = x.name;
-    o["kind"] = domain::ToString(x.kind);
-    o["address"] = x.address;
-    o["postcode"] = x.postcode;
-    o["commune"] = it.commune_name;
-    o["commune_code"] = x.commune_code;
-    o["phone"] = x.phone;
-    o["distance_km"] = it.distance_km ? json::value(std::round(*it.distance_km * 100) / 100)
-                                      : json::value(nullptr);
-    items.push_back(std::move(o));
-  }
+  for (const auto& it : found->items) items.push_back(ResourceJson(it));
   return items;
 }
 

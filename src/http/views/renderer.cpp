@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/html.h"
 #include "http/i18n.h"
 
 namespace parcours::http {
@@ -41,22 +42,6 @@ mus::data ToData(const boost::json::value& v) {
     case boost::json::kind::null: return mus::data(mus::data::type::bool_false);
   }
   return mus::data(mus::data::type::bool_false);
-}
-
-std::string EscapeHtml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Inlines {{> name}} partials (recursively, depth-bounded).

@@ -1,6 +1,7 @@
 #include "http/views/resource_view.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 
 #include "app/directory/directory_search.h"
@@ -23,6 +24,22 @@ std::string FormatPhone(const std::string& p) {
     out += p.substr(i, 2);
   }
   return out;
+}
+
+boost::json::object ResourceJson(const app::DirectoryItem& it) {
+  const auto& x = it.record.resource;
+  boost::json::object o;
+  o["id"] = it.record.id;
+  o["name"] = x.name;
+  o["kind"] = domain::ToString(x.kind);
+  o["address"] = x.address;
+  o["postcode"] = x.postcode;
+  o["commune"] = it.commune_name;
+  o["commune_code"] = x.commune_code;
+  o["phone"] = x.phone;
+  o["distance_km"] = it.distance_km ? boost::json::value(std::round(*it.distance_km * 100) / 100)
+                                    : boost::json::value(nullptr);
+  return o;
 }
 
 boost::json::object ResourceItemView(const app::DirectoryItem& it,

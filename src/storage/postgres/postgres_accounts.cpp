@@ -109,9 +109,9 @@ std::int64_t Affected(const PgResult& r) {
   return v;
 }
 
-class PostgresAccounts : public AccountRepository {
+class PostgresAccounts : public AccountRepository, private TxnStatements {
  public:
-  PostgresAccounts(PgConn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  PostgresAccounts(PgConn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertUser(const UserRecord& u) override {
     Params p;
@@ -202,19 +202,17 @@ class PostgresAccounts : public AccountRepository {
         .Int(s.created_at)
         .Int(s.last_seen_at)
         .Int(s.expires_at);
-    auto r = Run(kInsertSession, p);
-    return r.ok() ? Status::Ok() : r.status();
+    return Exec(kInsertSession, p);
   }
 
   Result<std::optional<SessionRecord>> FindSession(std::string_view hash) override {
-    auto r = Run(kFindSession, Params().Text(hash));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<SessionRecord>();
-    SessionRecord s{q.Text(0, 0), q.Text(0, 1), q.Text(0, 2), q.Text(0, 3),
-                    q.Int(0, 4),  q.Int(0, 5),  q.Int(0, 6)};
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in sessions"));
-    return std::optional<SessionRecord>(std::move(s));
+    return FindOne(
+        kFindSession, Params().Text(hash),
+        [](Rows& q, int i) {
+          return SessionRecord{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Text(i, 3),
+                               q.Int(i, 4),  q.Int(i, 5),  q.Int(i, 6)};
+        },
+        "sessions");
   }
 
   Status TouchSession(std::string_view hash, domain::TimestampMs at) override {
@@ -225,8 +223,7 @@ class PostgresAccounts : public AccountRepository {
   }
 
   Status DeleteSession(std::string_view hash) override {
-    auto r = Run(kDeleteSession, Params().Text(hash));
-    return r.ok() ? Status::Ok() : r.status();
+    return Exec(kDeleteSession, Params().Text(hash));
   }
 
   Result<std::int64_t> DeleteUserSessions(std::string_view user_id) override {
@@ -254,13 +251,7 @@ class PostgresAccounts : public AccountRepository {
   }
 
   Result<std::optional<LoginThrottleRecord>> FindLoginThrottle(std::string_view key) override {
-    auto r = Run(kFindThrottle, Params().Text(key));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<LoginThrottleRecord>();
-    auto t = ReadThrottle(q, 0);
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in login_throttle"));
-    return std::optional<LoginThrottleRecord>(std::move(t));
+    return FindOne(kFindThrottle, Params().Text(key), ReadThrottle, "login_throttle");
   }
 
   Status LockLogin(std::string_view key, domain::TimestampMs until, int lockouts) override {
@@ -271,8 +262,7 @@ class PostgresAccounts : public AccountRepository {
   }
 
   Status ClearLoginThrottle(std::string_view key) override {
-    auto r = Run(kClearThrottle, Params().Text(key));
-    return r.ok() ? Status::Ok() : r.status();
+    return Exec(kClearThrottle, Params().Text(key));
   }
 
   Status InsertAccountToken(const AccountTokenRecord& t) override {
@@ -284,19 +274,17 @@ class PostgresAccounts : public AccountRepository {
         .Int(t.created_at)
         .Int(t.expires_at)
         .OptInt64(t.used_at);
-    auto r = Run(kInsertToken, p);
-    return r.ok() ? Status::Ok() : r.status();
+    return Exec(kInsertToken, p);
   }
 
   Result<std::optional<AccountTokenRecord>> FindAccountToken(std::string_view hash) override {
-    auto r = Run(kFindToken, Params().Text(hash));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<AccountTokenRecord>();
-    AccountTokenRecord t{q.Text(0, 0), q.Text(0, 1), q.Text(0, 2),    q.Text(0, 3),
-                         q.Int(0, 4),  q.Int(0, 5),  q.OptInt64(0, 6)};
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in account_tokens"));
-    return std::optional<AccountTokenRecord>(std::move(t));
+    return FindOne(
+        kFindToken, Params().Text(hash),
+        [](Rows& q, int i) {
+          return AccountTokenRecord{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2),    q.Text(i, 3),
+                                    q.Int(i, 4),  q.Int(i, 5),  q.OptInt64(i, 6)};
+        },
+        "account_tokens");
   }
 
   Status UseAccountToken(std::string_view hash, domain::TimestampMs at) override {
@@ -332,38 +320,14 @@ class PostgresAccounts : public AccountRepository {
         .OptInt64(a.after_id)
         .Bool(a.oldest_first)
         .Int(a.limit);
-    auto r = Run(kSearchAudit, p);
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
-                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
-    }
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
-    return out;
+    return AuditRows(kSearchAudit, p);
   }
 
  private:
-  Status Track(Status s) {
-    if (!s.ok() && first_error_->ok()) *first_error_ = s;
-    return s;
-  }
-
-  Result<PgResult> Run(const StatementDef& st, const Params& p) {
-    auto r = c_.Run(st, p);
-    // The failure is recorded as the transaction's first error by Track and
-    // reaches the caller in r: the returned copy is not needed here.
-    if (!r.ok()) (void)Track(r.status());
-    return r;
-  }
-
   Status WriteTerritories(const UserRecord& u) {
     auto d = Run(kDeleteUserTerritories, Params().Text(u.id));
     if (!d.ok()) return d.status();
-    auto i = Run(kInsertUserTerritories, Params().Text(u.id).Text(EncodeList(u.territories)));
-    return i.ok() ? Status::Ok() : i.status();
+    return Exec(kInsertUserTerritories, Params().Text(u.id).Text(EncodeList(u.territories)));
   }
 
   static UserRecord ReadUser(Rows& q, int i) {
@@ -392,17 +356,8 @@ class PostgresAccounts : public AccountRepository {
   }
 
   Result<std::optional<UserRecord>> FindOneUser(const StatementDef& st, std::string_view key) {
-    auto r = Run(st, Params().Text(key));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<UserRecord>();
-    UserRecord u = ReadUser(q, 0);
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in users"));
-    return std::optional<UserRecord>(std::move(u));
+    return FindOne(st, Params().Text(key), ReadUser, "users");
   }
-
-  PgConn& c_;
-  Status* first_error_;
 };
 
 }  // namespace

@@ -263,9 +263,9 @@ void AddResource(Params& p, const ResourceRecord& r) {
       .OptInt64(r.verified_at);
 }
 
-class PostgresDirectory final : public DirectoryRepository {
+class PostgresDirectory final : public DirectoryRepository, private TxnStatements {
  public:
-  PostgresDirectory(PgConn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  PostgresDirectory(PgConn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Result<bool> UpsertCommune(const CommuneRecord& c) override {
     auto existing = FindCommune(c.insee_code);
@@ -492,23 +492,6 @@ class PostgresDirectory final : public DirectoryRepository {
   }
 
  private:
-  Status Track(Status s) {
-    if (!s.ok() && first_error_->ok()) *first_error_ = s;
-    return s;
-  }
-
-  Result<PgResult> Run(const StatementDef& st, const Params& p) {
-    auto r = c_.Run(st, p);
-    // Recorded as the transaction's first error; r itself carries the failure to the caller.
-    if (!r.ok()) (void)Track(r.status());
-    return r;
-  }
-
-  Status Exec(const StatementDef& st, const Params& p) {
-    auto r = Run(st, p);
-    return r.ok() ? Status::Ok() : r.status();
-  }
-
   Result<std::int64_t> Count(const StatementDef& st) {
     auto res = Run(st, Params());
     if (!res.ok()) return res.status();
@@ -567,8 +550,6 @@ class PostgresDirectory final : public DirectoryRepository {
     return out;
   }
 
-  PgConn& c_;
-  Status* first_error_;
   std::optional<std::int64_t> seq_;
 };
 

@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
+#include "storage/records.h"
 
 namespace parcours::storage::postgres_internal {
 
@@ -32,6 +34,13 @@ inline std::string Trimmed(std::string s) {
   return s;
 }
 
+// Deadlock detected / serialization failure: the server rolled the
+// statement back to settle a conflict with another transaction; the same
+// transaction run again can succeed.
+inline bool RetryableState(std::string_view sqlstate) {
+  return sqlstate == "40P01" || sqlstate == "40001";
+}
+
 // SQLSTATE → Status code (the contract of storage.h). Class 22 (data
 // exception: bad encoding, value out of range) is about the values given,
 // like a constraint violation.
@@ -40,6 +49,7 @@ inline Status MapError(std::string_view sqlstate, bool connection_bad, std::stri
       sqlstate == "57P03" || sqlstate.starts_with("53")) {
     return Status::Unavailable(std::move(message));
   }
+  if (RetryableState(sqlstate)) return Status::Unavailable(std::move(message));  // try again
   if (sqlstate == "23505") return Status::Conflict(std::move(message));
   if (sqlstate.starts_with("23") || sqlstate.starts_with("22")) {
     return Status::InvalidArgument("", std::move(message));
@@ -217,6 +227,10 @@ class PgConn {
   bool Idle() const { return PQtransactionStatus(c_) == PQTRANS_IDLE; }
   bool InFailedTransaction() const { return PQtransactionStatus(c_) == PQTRANS_INERROR; }
 
+  // Whether a statement failed with a deadlock or a serialization failure
+  // (RetryableState) since the last call; clears the flag.
+  bool TakeRetryable() { return std::exchange(retryable_, false); }
+
   // Simple query protocol: sql may hold several statements. Deferred
   // statements (below) are sent first, in the same round trip.
   Result<PgResult> Query(const char* sql) {
@@ -316,7 +330,7 @@ class PgConn {
       const ExecStatusType s = PQresultStatus(r.get());
       if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_PIPELINE_ABORTED &&
           first_error.ok()) {
-        first_error = ErrorFrom(c_, r.get());
+        first_error = Failed(r.get());
       }
       if (prepare && i == queries - 2) prepared_ok = s == PGRES_COMMAND_OK;
       if (i == queries - 1) last = std::move(r);
@@ -340,12 +354,79 @@ class PgConn {
   Result<PgResult> Check(PgResult r) {
     ExecStatusType s = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return r;
-    return ErrorFrom(c_, r.get());
+    return Failed(r.get());
+  }
+
+  Status Failed(const PGresult* r) {
+    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    if (state && RetryableState(state)) retryable_ = true;
+    return ErrorFrom(c_, r);
   }
 
   PGconn* c_;
   std::unordered_set<std::string> prepared_;
   std::vector<const char*> deferred_;
+  bool retryable_ = false;
+};
+
+// What the repositories of one transaction share: statements run on its
+// connection, and the first failure kept as the transaction's error (the
+// transaction is then rolled back even if the caller goes on).
+class TxnStatements {
+ protected:
+  TxnStatements(PgConn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+
+  Status Track(Status s) {
+    if (!s.ok() && first_error_->ok()) *first_error_ = s;
+    return s;
+  }
+
+  Result<PgResult> Run(const StatementDef& st, const Params& p) {
+    auto r = c_.Run(st, p);
+    // Recorded as the transaction's first error; r itself carries the failure to the caller.
+    if (!r.ok()) (void)Track(r.status());
+    return r;
+  }
+
+  Status Exec(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  // The first row of a SELECT as `read(rows, 0)` makes it, or none.
+  template <class Read>
+  auto FindOne(const StatementDef& st, const Params& p, Read read, std::string_view table)
+      -> Result<std::optional<decltype(read(std::declval<Rows&>(), 0))>> {
+    using T = decltype(read(std::declval<Rows&>(), 0));
+    auto r = Run(st, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    if (q.size() == 0) return std::optional<T>();
+    T v = read(q, 0);
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in " + std::string(table)));
+    return std::optional<T>(std::move(v));
+  }
+
+  // The rows of an audit_log SELECT (id, at, actor, action, subject_type,
+  // subject_id, territory_code, detail).
+  Result<std::vector<AuditEntry>> AuditRows(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    if (!r.ok()) return r.status();
+    Rows q(r->get());
+    std::vector<AuditEntry> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
+    for (int i = 0; i < q.size(); ++i) {
+      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
+                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
+    }
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
+    return out;
+  }
+
+  PgConn& c_;
+
+ private:
+  Status* first_error_;
 };
 
 }  // namespace parcours::storage::postgres_internal

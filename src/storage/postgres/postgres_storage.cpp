@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
@@ -122,9 +123,9 @@ Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
 // Repositories over one open transaction. Remembers the first failure of a
 // repository call: the transaction is then rolled back even if the callback
 // goes on and returns OK (PostgreSQL would refuse anything after it anyway).
-class PgTransaction : public Transaction {
+class PgTransaction : public Transaction, private postgres_internal::TxnStatements {
  public:
-  explicit PgTransaction(PgConn& c) : c_(c) {}
+  explicit PgTransaction(PgConn& c) : TxnStatements(c, &first_error_) {}
 
   const Status& first_error() const { return first_error_; }
 
@@ -277,37 +278,10 @@ class PgTransaction : public Transaction {
   }
 
   Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
-    auto r = Run(kListAudit, Params().Text(type).Text(id));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
-                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
-    }
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
-    return out;
+    return AuditRows(kListAudit, Params().Text(type).Text(id));
   }
 
  private:
-  Status Track(Status s) {
-    if (!s.ok() && first_error_.ok()) first_error_ = s;
-    return s;
-  }
-
-  Result<PgResult> Run(const StatementDef& st, const Params& p) {
-    auto r = c_.Run(st, p);
-    // Recorded as the transaction's first error; r itself carries the failure to the caller.
-    if (!r.ok()) (void)Track(r.status());
-    return r;
-  }
-
-  Status Exec(const StatementDef& st, const Params& p) {
-    auto r = Run(st, p);
-    return r.ok() ? Status::Ok() : r.status();
-  }
-
   Result<std::optional<AlertRecord>> FindOneAlert(const StatementDef& st, std::string_view key) {
     auto r = Run(st, Params().Text(key));
     if (!r.ok()) return r.status();
@@ -318,7 +292,6 @@ class PgTransaction : public Transaction {
     return std::optional<AlertRecord>(std::move(*a));
   }
 
-  PgConn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
@@ -355,10 +328,11 @@ class Pool {
   Result<Lease> Acquire(std::chrono::seconds timeout) {
     std::vector<std::unique_ptr<PgConn>> broken;  // closed outside the lock
     {
-      std::unique_lock lock(mu_);
+      core::MutexLock lock(mu_);
       if (idle_.empty() && opened_ >= size_) {
         ++waits_;
-        if (!cv_.wait_for(lock, timeout, [this] { return !idle_.empty() || opened_ < size_; })) {
+        if (!lock.WaitFor(cv_, timeout,
+                          [this]() REQUIRES(mu_) { return !idle_.empty() || opened_ < size_; })) {
           return Status::Unavailable("no PostgreSQL connection free in the pool");
         }
       }
@@ -393,7 +367,7 @@ class Pool {
       Forget();
       return;
     }
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     --in_use_;
     idle_.push_back(std::move(c));
     cv_.notify_one();
@@ -401,14 +375,14 @@ class Pool {
 
   // A leased connection was closed: its slot is free.
   void Forget() {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     --in_use_;
     --opened_;
     cv_.notify_one();
   }
 
   Storage::PoolStats Stats() const {
-    std::lock_guard lock(mu_);
+    core::MutexLock lock(mu_);
     return Storage::PoolStats{size_, in_use_, waits_};
   }
 
@@ -417,12 +391,12 @@ class Pool {
  private:
   const std::string url_;
   const int size_;
-  mutable std::mutex mu_;
+  mutable core::Mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConn>> idle_;  // GUARDED_BY(mu_)
-  int opened_ = 0;                             // GUARDED_BY(mu_): idle + in use
-  int in_use_ = 0;                             // GUARDED_BY(mu_)
-  long long waits_ = 0;                        // GUARDED_BY(mu_)
+  std::vector<std::unique_ptr<PgConn>> idle_ GUARDED_BY(mu_);
+  int opened_ GUARDED_BY(mu_) = 0;  // idle + in use
+  int in_use_ GUARDED_BY(mu_) = 0;
+  long long waits_ GUARDED_BY(mu_) = 0;
 };
 
 Lease::~Lease() {
@@ -454,7 +428,7 @@ class PostgresStorage : public Storage {
 
   ~PostgresStorage() override {
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       stopping_ = true;
     }
     cv_.notify_all();
@@ -529,7 +503,7 @@ class PostgresStorage : public Storage {
     job->fn = &fn;
     std::future<Status> done = job->promise.get_future();
     {
-      std::lock_guard lock(mu_);
+      core::MutexLock lock(mu_);
       if (stopping_) return Status::Unavailable("storage is closing");
       queue_.push_back(job);
     }
@@ -582,8 +556,8 @@ class PostgresStorage : public Storage {
     for (;;) {
       std::vector<std::shared_ptr<Job>> batch;
       {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        core::MutexLock lock(mu_);
+        lock.Wait(cv_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         while (!queue_.empty() && batch.size() < kMaxBatch) {
           batch.push_back(std::move(queue_.front()));
@@ -596,8 +570,27 @@ class PostgresStorage : public Storage {
   }
 
   // Runs every caller of the batch in one transaction; returns each caller's
-  // outcome, OK only once the shared commit is acknowledged.
+  // outcome, OK only once the shared commit is acknowledged. A batch that
+  // loses a deadlock or a serialization conflict to another transaction
+  // (another executor's batch, another instance) is rolled back and run
+  // again, whole, up to kBatchAttempts times in all; the last attempt keeps
+  // going past such a failure, which then fails only its own caller (with
+  // kUnavailable: try again).
   std::vector<Status> RunBatch(const std::vector<std::shared_ptr<Job>>& batch) {
+    for (int attempt = 1;; ++attempt) {
+      const bool last = attempt == kBatchAttempts;
+      std::optional<std::vector<Status>> results = RunBatchOnce(batch, /*may_retry=*/!last);
+      if (results) return std::move(*results);
+      retried_batches_.fetch_add(1);
+      // Lets the transaction that won the conflict finish first.
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 2));
+    }
+  }
+
+  // One attempt of RunBatch; nullopt when it lost a conflict, may_retry was
+  // set, and everything it did was rolled back.
+  std::optional<std::vector<Status>> RunBatchOnce(const std::vector<std::shared_ptr<Job>>& batch,
+                                                  bool may_retry) {
     std::vector<Status> results(batch.size());
     auto lease = Start("BEGIN");
     if (!lease.ok()) {
@@ -605,6 +598,7 @@ class PostgresStorage : public Storage {
       return results;
     }
     PgConn& c = **lease;
+    (void)c.TakeRetryable();
     bool any_ok = false;
     // Before its first statement a caller needs a savepoint of its own
     // (after releasing the previous caller's, kept), unless the savepoint
@@ -628,6 +622,11 @@ class PostgresStorage : public Storage {
       }
       results[i] = st;
       if (c.HasDeferred()) continue;  // sent nothing: nothing to keep or undo
+      if (may_retry && c.TakeRetryable()) {
+        c.DropDeferred();
+        if (!c.Broken()) (void)c.Exec("ROLLBACK");
+        return std::nullopt;
+      }
       if (st.ok()) {
         any_ok = true;
         clean_savepoint = false;
@@ -646,7 +645,12 @@ class PostgresStorage : public Storage {
     }
     // COMMIT also releases the savepoints still open.
     Status commit = c.Commit();
-    if (commit.code() == StatusCode::kUnavailable) {
+    const bool conflict = c.TakeRetryable();  // the server rolled back: outcome known
+    if (!commit.ok() && conflict && may_retry) {
+      if (!c.Broken()) (void)c.Exec("ROLLBACK");
+      return std::nullopt;
+    }
+    if (commit.code() == StatusCode::kUnavailable && !conflict) {
       commit = Status::Unavailable("commit outcome unknown: " + commit.message());
     }
     if (commit.ok()) commits_.fetch_add(1);
@@ -703,13 +707,18 @@ class PostgresStorage : public Storage {
     return v;
   }
 
+  // Attempts of a group-commit batch that loses deadlocks or serialization
+  // conflicts (RunBatch).
+  static constexpr int kBatchAttempts = 4;
+
   Pool pool_;
   std::atomic<long long> commits_{0};
+  std::atomic<long long> retried_batches_{0};
 
-  std::mutex mu_;
+  core::Mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
+  std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> executors_;
 };
 

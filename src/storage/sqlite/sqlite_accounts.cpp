@@ -97,9 +97,9 @@ AccountTokenRecord ReadToken(const Stmt& q) {
                             q.Int(4),  q.Int(5),  q.OptInt64(6)};
 }
 
-class SqliteAccounts : public AccountRepository {
+class SqliteAccounts : public AccountRepository, private TxnStatements {
  public:
-  SqliteAccounts(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  SqliteAccounts(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertUser(const UserRecord& u) override {
     Stmt q(c_, kInsertUser);
@@ -163,26 +163,12 @@ class SqliteAccounts : public AccountRepository {
     if (f.role) sql += " AND u.role = ?";
     if (f.active_only) sql += " AND u.disabled = 0";
     sql += " ORDER BY u.email, u.id";
-    // Dynamic SQL: prepared once per distinct text and not cached by address.
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(c_.db(), sql.c_str(), -1, &raw, nullptr);
-    if (rc != SQLITE_OK) return Note(c_.ErrorStatus(rc, sqlite3_errmsg(c_.db())));
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-    int idx = 0;
-    for (const auto& t : f.territories) {
-      sqlite3_bind_text(raw, ++idx, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
-    }
-    if (f.role) {
-      sqlite3_bind_text(raw, ++idx, f.role->data(), static_cast<int>(f.role->size()),
-                        SQLITE_TRANSIENT);
-    }
+    Stmt q(c_, sql);  // dynamic SQL: not cached
+    for (const auto& t : f.territories) q.Bind(t);
+    if (f.role) q.Bind(*f.role);
     std::vector<UserRecord> out;
-    for (;;) {
-      rc = sqlite3_step(raw);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return Note(c_.ErrorStatus(rc, sqlite3_errmsg(c_.db())));
-      out.push_back(ReadUserRaw(raw));
-    }
+    while (q.Step()) out.push_back(ReadUser(q));
+    if (!q.ok()) return Note(q.status());
     return out;
   }
 
@@ -209,9 +195,7 @@ class SqliteAccounts : public AccountRepository {
   Result<std::optional<SessionRecord>> FindSession(std::string_view hash) override {
     Stmt q(c_, kFindSession);
     q.Bind(hash);
-    if (q.Step()) return std::optional<SessionRecord>(ReadSession(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<SessionRecord>();
+    return FindOne(q, ReadSession);
   }
 
   Status TouchSession(std::string_view hash, domain::TimestampMs at) override {
@@ -258,9 +242,7 @@ class SqliteAccounts : public AccountRepository {
   Result<std::optional<LoginThrottleRecord>> FindLoginThrottle(std::string_view key) override {
     Stmt q(c_, kFindThrottle);
     q.Bind(key);
-    if (q.Step()) return std::optional<LoginThrottleRecord>(ReadThrottle(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<LoginThrottleRecord>();
+    return FindOne(q, ReadThrottle);
   }
 
   Status LockLogin(std::string_view key, domain::TimestampMs until, int lockouts) override {
@@ -292,9 +274,7 @@ class SqliteAccounts : public AccountRepository {
   Result<std::optional<AccountTokenRecord>> FindAccountToken(std::string_view hash) override {
     Stmt q(c_, kFindToken);
     q.Bind(hash);
-    if (q.Step()) return std::optional<AccountTokenRecord>(ReadToken(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<AccountTokenRecord>();
+    return FindOne(q, ReadToken);
   }
 
   Status UseAccountToken(std::string_view hash, domain::TimestampMs at) override {
@@ -336,44 +316,19 @@ class SqliteAccounts : public AccountRepository {
     if (a.before_id) sql += " AND id < ?";
     if (a.after_id) sql += " AND id > ?";
     sql += a.oldest_first ? " ORDER BY id LIMIT ?" : " ORDER BY id DESC LIMIT ?";
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(c_.db(), sql.c_str(), -1, &raw, nullptr);
-    if (rc != SQLITE_OK) return Note(c_.ErrorStatus(rc, sqlite3_errmsg(c_.db())));
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-    int idx = 0;
-    auto text = [&](const std::string& v) {
-      sqlite3_bind_text(raw, ++idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    };
-    for (const auto& t : a.territories) text(t);
-    if (a.actor) text(*a.actor);
-    if (a.subject_type) text(*a.subject_type);
-    if (a.subject_id) text(*a.subject_id);
+    Stmt q(c_, sql);  // dynamic SQL: not cached
+    for (const auto& t : a.territories) q.Bind(t);
+    for (const auto* v : {&a.actor, &a.subject_type, &a.subject_id}) {
+      if (*v) q.Bind(**v);
+    }
     for (const auto* v : {&a.from, &a.until, &a.before_id, &a.after_id}) {
-      if (*v) sqlite3_bind_int64(raw, ++idx, **v);
+      if (*v) q.Bind(**v);
     }
-    sqlite3_bind_int64(raw, ++idx, a.limit);
-    std::vector<AuditEntry> out;
-    for (;;) {
-      rc = sqlite3_step(raw);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) return Note(c_.ErrorStatus(rc, sqlite3_errmsg(c_.db())));
-      auto col = [&](int i) {
-        auto p = sqlite3_column_text(raw, i);
-        return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(raw, i))
-                 : std::string();
-      };
-      out.push_back(AuditEntry{sqlite3_column_int64(raw, 0), sqlite3_column_int64(raw, 1), col(2),
-                               col(3), col(4), col(5), col(6), col(7)});
-    }
-    return out;
+    q.Bind(static_cast<std::int64_t>(a.limit));
+    return AuditRows(q);
   }
 
  private:
-  Status Note(Status st) {
-    if (!st.ok() && first_error_->ok()) *first_error_ = st;
-    return st;
-  }
-
   Status WriteTerritories(const UserRecord& u) {
     {
       Stmt d(c_, kDeleteUserTerritories);
@@ -388,42 +343,11 @@ class SqliteAccounts : public AccountRepository {
     return Status::Ok();
   }
 
-  static UserRecord ReadUserRaw(sqlite3_stmt* s) {
-    auto text = [&](int i) {
-      auto p = sqlite3_column_text(s, i);
-      return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s, i))
-               : std::string();
-    };
-    UserRecord u;
-    u.id = text(0);
-    u.email = text(1);
-    u.name = text(2);
-    u.role = text(3);
-    u.territories = DecodeList(text(4));
-    u.sub_territories = DecodeList(text(5));
-    if (sqlite3_column_type(s, 6) != SQLITE_NULL) u.phone = text(6);
-    u.password_hash = text(7);
-    auto p = static_cast<const unsigned char*>(sqlite3_column_blob(s, 8));
-    if (p) u.totp_sealed.assign(p, p + sqlite3_column_bytes(s, 8));
-    u.totp_enrolled = sqlite3_column_int64(s, 9) != 0;
-    u.totp_last_step = sqlite3_column_int64(s, 10);
-    u.disabled = sqlite3_column_int64(s, 11) != 0;
-    u.created_at = sqlite3_column_int64(s, 12);
-    u.updated_at = sqlite3_column_int64(s, 13);
-    if (sqlite3_column_type(s, 14) != SQLITE_NULL) u.last_login_at = sqlite3_column_int64(s, 14);
-    return u;
-  }
-
   Result<std::optional<UserRecord>> FindOneUser(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
-    if (q.Step()) return std::optional<UserRecord>(ReadUser(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<UserRecord>();
+    return FindOne(q, ReadUser);
   }
-
-  Conn& c_;
-  Status* first_error_;
 };
 
 }  // namespace

@@ -213,9 +213,9 @@ void BindResource(Stmt& q, const ResourceRecord& r) {
       .Bind(r.verified_at);
 }
 
-class SqliteDirectory final : public DirectoryRepository {
+class SqliteDirectory final : public DirectoryRepository, private TxnStatements {
  public:
-  SqliteDirectory(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  SqliteDirectory(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Result<bool> UpsertCommune(const CommuneRecord& c) override {
     auto existing = FindCommune(c.insee_code);
@@ -478,11 +478,6 @@ class SqliteDirectory final : public DirectoryRepository {
   }
 
  private:
-  Status Note(Status st) {
-    if (!st.ok() && first_error_->ok()) *first_error_ = st;
-    return st;
-  }
-
   // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
     if (seq_) return *seq_;
@@ -525,8 +520,6 @@ class SqliteDirectory final : public DirectoryRepository {
     return out;
   }
 
-  Conn& c_;
-  Status* first_error_;
   std::optional<std::int64_t> seq_;
 };
 

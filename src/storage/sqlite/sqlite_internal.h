@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/records.h"
 
 namespace parcours::storage::sqlite_internal {
 
@@ -107,9 +108,25 @@ class Stmt {
       status_ = r.status();
     }
   }
-  ~Stmt() {
-    if (stmt_) sqlite3_reset(stmt_);
+  // Dynamic SQL (text built per call): prepared for this statement only,
+  // not cached, finalized with it.
+  Stmt(Conn& c, const std::string& sql) : conn_(c), owned_(true) {
+    int rc = sqlite3_prepare_v2(c.db(), sql.c_str(), -1, &stmt_, nullptr);
+    if (rc != SQLITE_OK) {
+      status_ = c.ErrorStatus(rc, sqlite3_errmsg(c.db()));
+      sqlite3_finalize(stmt_);
+      stmt_ = nullptr;
+    }
   }
+  ~Stmt() {
+    if (stmt_ && owned_) {
+      sqlite3_finalize(stmt_);
+    } else if (stmt_) {
+      sqlite3_reset(stmt_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
 
@@ -195,8 +212,48 @@ class Stmt {
  private:
   Conn& conn_;
   sqlite3_stmt* stmt_ = nullptr;
+  bool owned_ = false;
   Status status_;
   int idx_ = 0;
+};
+
+// What the repositories of one transaction share: the first failure kept as
+// the transaction's error (it is then rolled back even if the caller goes
+// on), and the readers of one row or of audit rows.
+class TxnStatements {
+ protected:
+  TxnStatements(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+
+  Status Note(Status st) {
+    if (!st.ok() && first_error_->ok()) *first_error_ = st;
+    return st;
+  }
+
+  // The first row of q as `read(q)` makes it, or none.
+  template <class Read>
+  auto FindOne(Stmt& q, Read read) -> Result<std::optional<decltype(read(q))>> {
+    using T = decltype(read(q));
+    if (q.Step()) return std::optional<T>(read(q));
+    if (!q.ok()) return Note(q.status());
+    return std::optional<T>();
+  }
+
+  // The rows of an audit_log SELECT (id, at, actor, action, subject_type,
+  // subject_id, territory_code, detail).
+  Result<std::vector<AuditEntry>> AuditRows(Stmt& q) {
+    std::vector<AuditEntry> out;
+    while (q.Step()) {
+      out.push_back(AuditEntry{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                               q.Text(6), q.Text(7)});
+    }
+    if (!q.ok()) return Note(q.status());
+    return out;
+  }
+
+  Conn& c_;
+
+ private:
+  Status* first_error_;
 };
 
 }  // namespace parcours::storage::sqlite_internal

@@ -62,9 +62,9 @@ Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   return s;
 }
 
-class SqliteTransaction : public Transaction {
+class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatements {
  public:
-  explicit SqliteTransaction(Conn& c) : c_(c) {}
+  explicit SqliteTransaction(Conn& c) : TxnStatements(c, &first_error_) {}
 
   // First failure of a repository call: fails the caller's transaction even
   // if the callback ignores it (storage.h contract).
@@ -236,21 +236,10 @@ class SqliteTransaction : public Transaction {
            "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
            "FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id");
     q.Bind(type).Bind(id);
-    std::vector<AuditEntry> out;
-    while (q.Step()) {
-      out.push_back(AuditEntry{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                               q.Text(6), q.Text(7)});
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return AuditRows(q);
   }
 
  private:
-  Status Note(Status st) {
-    if (!st.ok() && first_error_.ok()) first_error_ = st;
-    return st;
-  }
-
   Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
@@ -263,7 +252,6 @@ class SqliteTransaction : public Transaction {
     return std::optional<AlertRecord>();
   }
 
-  Conn& c_;
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
