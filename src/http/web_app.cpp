@@ -12,6 +12,8 @@
 #include "app/geography.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
+#include "app/records/record_service.h"
+#include "app/records/referral_service.h"
 #include "app/screening/recontact_service.h"
 #include "app/screening/screening_service.h"
 #include "core/log.h"
@@ -109,6 +111,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
                                                        *ctx.auth, std::move(territory_codes));
 
+  ctx.records = std::make_unique<app::RecordService>(storage, clock, random, sealer,
+                                                     ctx.pathway->defaults().timing());
+  ctx.referrals = std::make_unique<app::ReferralService>(storage, clock, random, sealer);
+
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
   RegisterPageRoutes(r, ctx);
@@ -118,6 +124,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterQuickExitRoutes(r, ctx);
   RegisterAuthRoutes(r, ctx);
   RegisterAccountRoutes(r, ctx);
+  RegisterRecordRoutes(r, ctx);
   return app;
 }
 

@@ -25,6 +25,7 @@
 #include "core/status.h"
 #include "storage/account_repository.h"
 #include "storage/directory_repository.h"
+#include "storage/follow_up_repository.h"
 #include "storage/records.h"
 
 namespace parcours::storage {
@@ -68,6 +69,8 @@ class Transaction {
   virtual DirectoryRepository& directory() = 0;
   // Accounts, sessions, login throttling, one-time tokens, audit search.
   virtual AccountRepository& accounts() = 0;
+  // Follow-up records, share codes, attempt counters, referrals.
+  virtual FollowUpRepository& follow_up() = 0;
 };
 
 class Storage {

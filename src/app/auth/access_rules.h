@@ -24,4 +24,19 @@ inline constexpr AccessRule kUsersResetPassword{"users.reset_password", {Role::k
 // The audit log of one's territories (admin: all).
 inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Role::kAdmin}};
 
+// Follow-up records (issue 13): created by a first-line professional; read
+// by the professionals a record is shared with (a specialised team it was
+// referred to included), in the record's territory; attaching a parent's
+// screening by share code; FHIR QuestionnaireResponse of a record.
+inline constexpr AccessRule kRecordsCreate{"records.create", {Role::kProfessional}};
+inline constexpr AccessRule kRecordsRead{"records.read",
+                                         {Role::kProfessional, Role::kSpecialisedTeam}};
+inline constexpr AccessRule kRecordsWrite{"records.write",
+                                          {Role::kProfessional, Role::kSpecialisedTeam}};
+// Referrals: sent by first-line professionals, received by specialised teams.
+inline constexpr AccessRule kReferralsSend{"referrals.send", {Role::kProfessional}};
+inline constexpr AccessRule kReferralsReceive{"referrals.receive", {Role::kSpecialisedTeam}};
+inline constexpr AccessRule kReferralsAct{"referrals.act",
+                                          {Role::kProfessional, Role::kSpecialisedTeam}};
+
 }  // namespace parcours::app::access

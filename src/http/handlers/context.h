@@ -31,6 +31,8 @@ class RecontactGate;
 class PasswordHasher;
 class AuthService;
 class AccountService;
+class RecordService;
+class ReferralService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -65,6 +67,9 @@ struct WebContext {
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::AuthService> auth;
   std::unique_ptr<app::AccountService> accounts;
+  // Follow-up records, share codes and referrals (issue 13).
+  std::unique_ptr<app::RecordService> records;
+  std::unique_ptr<app::ReferralService> referrals;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -109,6 +114,7 @@ void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: 
 void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
+void RegisterRecordRoutes(Router& r, WebContext& ctx);         // follow-up records, referrals, FHIR
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

@@ -153,6 +153,9 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
         {"/pro", "pro_nav_home", &app::access::kSelf},
         {"/pro/comptes", "pro_nav_accounts", &app::access::kUsersRead},
         {"/pro/journal", "pro_nav_audit", &app::access::kAuditSearch},
+        {"/pro/dossiers", "pro_nav_records", &app::access::kRecordsRead},
+        {"/pro/orientations", "pro_nav_referrals", &app::access::kReferralsSend},
+        {"/pro/orientations/recues", "pro_nav_referrals_inbox", &app::access::kReferralsReceive},
     };
     for (const Entry& e : kEntries) {
       if (!domain::CheckAccess(*e.rule, req.principal.get()).ok()) continue;

@@ -23,6 +23,7 @@
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
 #include "storage/postgres/postgres_directory.h"
+#include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
 
 namespace parcours::storage {
@@ -163,6 +164,11 @@ class PgTransaction : public Transaction {
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  FollowUpRepository& follow_up() override {
+    if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
+    return *follow_up_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -351,6 +357,7 @@ class PgTransaction : public Transaction {
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<FollowUpRepository> follow_up_;
 };
 
 class Pool;

@@ -18,6 +18,7 @@
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_directory.h"
+#include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
 
 namespace parcours::storage {
@@ -101,6 +102,11 @@ class SqliteTransaction : public Transaction {
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  FollowUpRepository& follow_up() override {
+    if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
+    return *follow_up_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -292,6 +298,7 @@ class SqliteTransaction : public Transaction {
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<FollowUpRepository> follow_up_;
 };
 
 class SqliteStorage : public Storage {

@@ -96,6 +96,9 @@ class FailingStorage : public storage::Storage {
     storage::DirectoryRepository& directory() override { return tx_.directory(); }
     // Accounts are not under fault injection here (no use case of this file writes them).
     storage::AccountRepository& accounts() override { return tx_.accounts(); }
+    // Follow-up writes are not counted: a failed AppendAudit or commit of
+    // the same transaction rolls them back (tests/unit/app/records/).
+    storage::FollowUpRepository& follow_up() override { return tx_.follow_up(); }
 
    private:
     Status Note(Status st) {

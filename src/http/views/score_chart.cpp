@@ -1,0 +1,104 @@
+#include "http/views/score_chart.h"
+
+#include <cstdio>
+
+namespace parcours::http {
+namespace {
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
+double ChartGeometry::X(const std::vector<ChartPoint>& points, std::size_t i) {
+  const double w = kWidth - kLeft - kRight;
+  if (points.size() < 2 || points.back().at == points.front().at) {
+    return points.size() < 2
+               ? kLeft + w / 2
+               : kLeft + w * static_cast<double>(i) / static_cast<double>(points.size() - 1);
+  }
+  const double span = static_cast<double>(points.back().at - points.front().at);
+  return kLeft + w * static_cast<double>(points[i].at - points.front().at) / span;
+}
+
+double ChartGeometry::Y(int score, int max_score) {
+  const double h = kHeight - kTop - kBottom;
+  return kTop + h * static_cast<double>(max_score - score) / static_cast<double>(max_score);
+}
+
+std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const ChartScale& scale,
+                                const std::string& id, const std::string& title,
+                                const std::string& desc) {
+  using G = ChartGeometry;
+  const int w = G::kWidth, h = G::kHeight;
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"score-chart\"";
+  s += " viewBox=\"0 0 " + std::to_string(w) + " " + std::to_string(h) + "\"";
+  s += " aria-labelledby=\"" + id + "-title " + id + "-desc\">";
+  s += "<title id=\"" + id + "-title\">" + Escape(title) + "</title>";
+  s += "<desc id=\"" + id + "-desc\">" + Escape(desc) + "</desc>";
+  // Axes: 0 and the maximum score.
+  const std::string left = std::to_string(G::kLeft), right = std::to_string(w - G::kRight);
+  s += "<g class=\"axes\" stroke=\"#666666\" stroke-width=\"1\">";
+  s += "<line x1=\"" + left + "\" y1=\"" + Num(G::Y(0, scale.max_score)) + "\" x2=\"" + right +
+       "\" y2=\"" + Num(G::Y(0, scale.max_score)) + "\"/>";
+  s += "<line x1=\"" + left + "\" y1=\"" + Num(G::Y(scale.max_score, scale.max_score)) +
+       "\" x2=\"" + left + "\" y2=\"" + Num(G::Y(0, scale.max_score)) + "\"/></g>";
+  s += "<g class=\"labels\" font-size=\"11\" fill=\"#3a3a3a\">";
+  for (int v : {0, scale.max_score}) {
+    s += "<text x=\"" + std::to_string(G::kLeft - 6) + "\" y=\"" +
+         Num(G::Y(v, scale.max_score) + 4) + "\" text-anchor=\"end\">" + std::to_string(v) +
+         "</text>";
+  }
+  s += "</g>";
+  // Band cut-offs, dashed.
+  s += "<g class=\"cutoffs\" stroke=\"#b34000\" stroke-width=\"1\" stroke-dasharray=\"4 4\" "
+       "font-size=\"11\" fill=\"#b34000\">";
+  for (const auto& [value, label] : scale.cutoffs) {
+    const std::string y = Num(G::Y(value, scale.max_score));
+    s += "<line x1=\"" + left + "\" y1=\"" + y + "\" x2=\"" + right + "\" y2=\"" + y + "\"/>";
+    s += "<text x=\"" + right + "\" y=\"" + Num(G::Y(value, scale.max_score) - 3) +
+         "\" text-anchor=\"end\" stroke=\"none\">" + Escape(label) + " (" + std::to_string(value) +
+         ")</text>";
+  }
+  s += "</g>";
+  // The scores: a line, then one circle per screening.
+  if (points.size() > 1) {
+    s += "<polyline class=\"scores\" fill=\"none\" stroke=\"#000091\" stroke-width=\"2\" points=\"";
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      s +=
+          (i ? " " : "") + Num(G::X(points, i)) + "," + Num(G::Y(points[i].score, scale.max_score));
+    }
+    s += "\"/>";
+  }
+  s += "<g class=\"points\" fill=\"#000091\" font-size=\"11\">";
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::string x = Num(G::X(points, i)), y = Num(G::Y(points[i].score, scale.max_score));
+    s += "<circle cx=\"" + x + "\" cy=\"" + y + "\" r=\"4\"/>";
+    s += "<text x=\"" + x + "\" y=\"" + Num(G::Y(points[i].score, scale.max_score) - 8) +
+         "\" text-anchor=\"middle\">" + std::to_string(points[i].score) + "</text>";
+    s += "<text x=\"" + x + "\" y=\"" + std::to_string(h - 10) +
+         "\" text-anchor=\"middle\" fill=\"#3a3a3a\">" + Escape(points[i].date) + "</text>";
+  }
+  s += "</g></svg>";
+  return s;
+}
+
+}  // namespace parcours::http
