@@ -55,6 +55,7 @@ async function selfScreeningCode(browser, answers, name) {
   for (let i = 0; i < answers.length; i++) await pick(page, `q${i + 1}-${answers[i]}`);
   await page.click('form button[type=submit] >> nth=0');
   await page.waitForSelector('#partage-titre');
+  const score = /Score : (\d+) sur 30/.exec(await page.locator('main').innerText())[1];
   // The offer says what the professional will see, before anything is shared.
   assert.match(await page.locator('main').innerText(), /verra : la date de ce questionnaire, vos dix réponses/);
   await page.click('form[action="/partage"] button');
@@ -73,7 +74,7 @@ async function selfScreeningCode(browser, answers, name) {
   assert.equal(v.length, 0, `${name}\n${formatViolations(v)}`);
   await probeCtx.close();
   await ctx.close();
-  return code;
+  return { code, score };
 }
 
 test('record, share codes, chart and table, referral to a team and its answer, 404 elsewhere', async () => {
@@ -81,9 +82,10 @@ test('record, share codes, chart and table, referral to a team and its answer, 4
   const teamUser = await addUser(h.srv, { email: 'perinat@example.org', name: 'Équipe périnatale Rouen', role: 'specialised_team', territory: 'normandie' });
   const far = await addUser(h.srv, { email: 'loin@example.org', name: 'Paul Loin', role: 'professional', territory: 'paca' });
 
-  // Scores 12 and 21 (item 10 answered 0 both times).
-  const code1 = await selfScreeningCode(h.browser, [1, 1, 2, 1, 2, 2, 2, 2, 2, 3], 'records-parent-share-code');
-  const code2 = await selfScreeningCode(h.browser, [3, 3, 0, 3, 0, 0, 0, 0, 1, 3], 'records-parent-share-code-2');
+  // Two self-screenings (item 10 answered "never" both times), two codes.
+  const { code: code1, score: score1 } = await selfScreeningCode(h.browser, [1, 1, 2, 1, 2, 2, 2, 2, 2, 3], 'records-parent-share-code');
+  const { code: code2, score: score2 } = await selfScreeningCode(h.browser, [3, 3, 0, 3, 0, 0, 0, 0, 1, 3], 'records-parent-share-code-2');
+  assert.notEqual(score1, score2);
 
   const m = await signIn(h.browser, midwife);
   const page = m.page;
@@ -121,9 +123,13 @@ test('record, share codes, chart and table, referral to a team and its answer, 4
   assert.equal(await svg.getAttribute('role'), 'img');
   const chartScores = await svg.locator('g.points text[text-anchor="middle"]:not([fill])').allTextContents();
   const tableScores = await page.locator('#tableau-scores tbody tr td:nth-child(2)').allInnerTexts();
-  assert.deepEqual(chartScores, ['12', '21']);
+  assert.deepEqual(chartScores, [score1, score2], 'the scores the parent saw, oldest first');
   assert.deepEqual(tableScores, chartScores);
-  assert.match(await svg.locator('desc').textContent(), /: 12\..*: 21\./);
+  // The circles' heights say the same as their labels (30 at the top).
+  const heights = await svg.locator('g.points circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cy'))));
+  assert.equal(heights.length, 2);
+  assert.equal(heights[0] > heights[1], Number(score1) < Number(score2));
+  assert.match(await svg.locator('desc').textContent(), new RegExp(`: ${score1}\\..*: ${score2}\\.`));
   await page.fill('#note-note', 'Entretien postnatal prévu ; fatigue importante.');
   await page.click('form[action$="/notes"] button');
   assert.match(await page.locator('#notes + ul').innerText(), /fatigue importante/);

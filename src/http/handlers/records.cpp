@@ -58,13 +58,16 @@ std::string T(const WebContext& ctx, const std::string& key) {
   return ctx.catalogs->Get("fr", key);
 }
 
-// A catalog text for the field at fault ("fu_err_<field>"), else the
+// A catalog text for the field at fault ("fu_err_<field>" or
+// "ref_err_<field>"), else the
 // use case's own message.
 std::string FieldText(const WebContext& ctx, const FieldError& e) {
-  const std::string key = "fu_err_" + e.field;
-  std::string text = ctx.catalogs->Get("fr", key);
-  if (text.empty() || text == key) text = e.message;
-  return text;
+  for (const char* prefix : {"fu_err_", "ref_err_"}) {
+    const std::string key = prefix + e.field;
+    std::string text = ctx.catalogs->Get("fr", key);
+    if (!text.empty() && text != key) return text;
+  }
+  return e.message;
 }
 
 // Errors of a refused form: the summary's list and per-field messages.

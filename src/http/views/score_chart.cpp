@@ -94,8 +94,13 @@ std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const Cha
     s += "<circle cx=\"" + x + "\" cy=\"" + y + "\" r=\"4\"/>";
     s += "<text x=\"" + x + "\" y=\"" + Num(G::Y(points[i].score, scale.max_score) - 8) +
          "\" text-anchor=\"middle\">" + std::to_string(points[i].score) + "</text>";
-    s += "<text x=\"" + x + "\" y=\"" + std::to_string(h - 10) +
-         "\" text-anchor=\"middle\" fill=\"#3a3a3a\">" + Escape(points[i].date) + "</text>";
+    // Dates at the edges stay inside the image.
+    const char* anchor = points.size() < 2        ? "middle"
+                         : i == 0                 ? "start"
+                         : i + 1 == points.size() ? "end"
+                                                  : "middle";
+    s += "<text x=\"" + x + "\" y=\"" + std::to_string(h - 10) + "\" text-anchor=\"" + anchor +
+         "\" fill=\"#3a3a3a\">" + Escape(points[i].date) + "</text>";
   }
   s += "</g></svg>";
   return s;
