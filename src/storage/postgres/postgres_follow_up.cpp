@@ -194,6 +194,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<RecordMember> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       out.push_back(RecordMember{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Int(i, 3)});
     }
@@ -217,6 +218,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<RecordScreeningLink> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       out.push_back(
           RecordScreeningLink{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Int(i, 3), q.Text(i, 4)});
@@ -237,6 +239,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<RecordNote> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       out.push_back(
           RecordNote{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Int(i, 3), q.Bytes(i, 4)});
@@ -385,6 +388,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<ReferralEventRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       out.push_back(ReferralEventRecord{q.Int(i, 0), q.Text(i, 1), q.Int(i, 2), q.Text(i, 3),
                                         q.Text(i, 4), q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
@@ -411,6 +415,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<FollowUpRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       FollowUpRecord f;
       f.id = q.Text(i, 0);
@@ -436,6 +441,7 @@ class PostgresFollowUp : public FollowUpRepository {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<ReferralRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       ReferralRecord x;
       x.id = q.Text(i, 0);
