@@ -58,10 +58,9 @@ std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const Cha
     for (std::string_view p : parts) s.append(p);
   };
   const std::string width = std::to_string(w), height = std::to_string(h);
-  add(
-      {"<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"score-chart\" viewBox=\"0 "
-       "0 ",
-       width, " ", height, "\" aria-labelledby=\"", id, "-title ", id, "-desc\">"});
+  s = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"score-chart\"";
+  add({" viewBox=\"0 0 ", width, " ", height, "\" aria-labelledby=\"", id, "-title ", id,
+       "-desc\">"});
   add({"<title id=\"", id, "-title\">", Escape(title), "</title>"});
   add({"<desc id=\"", id, "-desc\">", Escape(desc), "</desc>"});
   // Axes: 0 and the maximum score.
