@@ -120,6 +120,15 @@ test('share codes: once, hashed, attempts limited; FHIR Bundle valid and scoped'
   const reads = sqlite(srv.dbPath, `SELECT count(*) AS n FROM audit_log WHERE subject_id = '${recordId}' AND action = 'read'`)[0].n;
   assert.ok(reads >= 2, `reads audited: ${reads}`);
 
+  // From a screening without a record (a consultation's result links here):
+  // the caller chooses one of their records first.
+  const choose = await fetch(`${srv.base}/pro/orientations/nouvelle?screening=${second}`, { headers: { cookie: sf.cookie } });
+  assert.equal(choose.status, 200);
+  assert.match(await choose.text(), new RegExp(`href="/pro/orientations/nouvelle\\?dossier=${recordId}&amp;screening=${second}"`));
+  const form2 = await fetch(`${srv.base}/pro/orientations/nouvelle?dossier=${recordId}&screening=${second}`, { headers: { cookie: sf.cookie } });
+  assert.equal(form2.status, 200);
+  assert.match(await form2.text(), new RegExp(`name="screening" value="${second}"`));
+
   // Attempts are limited per account: 10 failures in the hour (the second
   // use above was one), then even a right code is refused.
   const c3 = await shareCode(first);

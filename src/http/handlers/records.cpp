@@ -552,8 +552,26 @@ void RegisterRecordRoutes(Router& r, WebContext& ctx) {
           auto q = ParseForm(req.query);
           if (!q.ok()) return ctx.Error(req, q.status());
           const std::string record = q->Value("dossier");
+          const std::string screening = q->Value("screening");
+          if (record.empty() && !screening.empty()) {
+            // From a screening (e.g. a consultation's result): the record first.
+            auto list = ctx.records->List(*req.principal);
+            if (!list.ok()) return ctx.Error(req, list.status());
+            json::array rows;
+            for (const auto& r : *list) {
+              rows.push_back({{"id", r.id},
+                              {"name", r.name},
+                              {"respondent", RespondentLabel(ctx, r.respondent)},
+                              {"created", Day(r.created_at)}});
+            }
+            json::object view;
+            view["screening_id"] = screening;
+            view["has_records"] = !rows.empty();
+            view["records"] = std::move(rows);
+            return ctx.ProPage(req, "pro_referral_choose", "ref_choose_title", std::move(view));
+          }
           if (record.empty()) return ctx.Error(req, Status::NotFound("no record given"));
-          return ReferralForm(ctx, req, record, q->Value("screening"), nullptr, nullptr);
+          return ReferralForm(ctx, req, record, screening, nullptr, nullptr);
         });
 
   r.Add("POST", "/pro/orientations", RouteAccess::Session(kReferralsSend), [&ctx](Request& req) {
