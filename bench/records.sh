@@ -35,11 +35,11 @@ fill_sql() {
     seq_r="(WITH RECURSIVE seq(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM seq WHERE k < $n_rec - 1) SELECT k FROM seq)"
     seq_s="(WITH RECURSIVE seq(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM seq WHERE k < $n_scr - 1) SELECT k FROM seq)"
     now="CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
-    echo "PRAGMA cache_size=-262144; BEGIN;"
+    echo "PRAGMA foreign_keys=ON; PRAGMA cache_size=-262144; BEGIN;"
   else
     rid="'br' || lpad(k::text, 24, '0')"; sid="'bs' || lpad(k::text, 24, '0')"
-    seq_r="(SELECT generate_series(0, $n_rec - 1) AS k)"
-    seq_s="(SELECT generate_series(0, $n_scr - 1) AS k)"
+    seq_r="(SELECT generate_series(0::bigint, $n_rec - 1) AS k)"
+    seq_s="(SELECT generate_series(0::bigint, $n_scr - 1) AS k)"
     now="(extract(epoch FROM now()) * 1000)::bigint"
     echo "BEGIN;"
   fi
@@ -47,7 +47,8 @@ fill_sql() {
   cat <<SQL
 INSERT INTO screenings (id, created_at, $cols)
   SELECT $sid, $now - 31536000000 + k * 150000, $cols
-  FROM $seq_s AS q CROSS JOIN (SELECT $cols FROM screenings WHERE source = 'bench' LIMIT 1) AS tpl;
+  FROM $seq_s AS q CROSS JOIN (SELECT $cols FROM screenings WHERE id IN
+    (SELECT screening_id FROM follow_up_screenings WHERE record_id = '$hot') LIMIT 1) AS tpl;
 INSERT INTO follow_up_records (id, territory_code, created_by, created_at, updated_at, respondent, identity_sealed)
   SELECT $rid, r.territory_code, r.created_by, r.created_at, r.updated_at, r.respondent, r.identity_sealed
   FROM $seq_r AS q CROSS JOIN (SELECT * FROM follow_up_records WHERE id = '$hot') AS r;
@@ -88,6 +89,8 @@ measure() {
     n_s=$($psql -c "SELECT count(*) FROM screenings")
     n_r=$($psql -c "SELECT count(*) FROM follow_up_records")
   fi
+  [ "$n_s" = "$screenings" ] && [ "$n_r" = "$records" ] ||
+    { echo "$flavour: filled $n_s screenings and $n_r records, not $screenings and $records" >&2; exit 1; }
   # The page must be the real one (200, the 10 screenings) before timing it.
   local rows
   rows=$(curl -fsS -H "Cookie: $cookie" "http://127.0.0.1:$port/pro/dossiers/$hot" | grep -o '<tr><td>[0-9-]*</td><td>[0-9]*</td>' | wc -l)

@@ -36,6 +36,13 @@ std::string UserName(storage::Transaction& tx, const std::string& id,
   return name;
 }
 
+// Reads run in a read snapshot (never in the writer: on SQLite one thread
+// writes for everyone); the audit row is written next, and nothing is
+// returned unless it is durable.
+Status AuditRead(storage::Storage& storage, domain::TimestampMs at, const AuditRow& row) {
+  return storage.Transact([&](storage::Transaction& tx) { return WriteAudit(tx, at, row); });
+}
+
 bool MayHoldRecords(const storage::UserRecord& u) {
   return !u.disabled && (u.role == domain::ToString(domain::Role::kProfessional) ||
                          u.role == domain::ToString(domain::Role::kSpecialisedTeam));
@@ -100,7 +107,7 @@ Result<std::vector<RecordSummary>> RecordService::List(const domain::Principal& 
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kRecordsRead, &p));
   const auto now = clock_.NowMs();
   std::vector<RecordSummary> out;
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
+  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
     if (p.territories.empty()) return Status::Ok();
     auto rows = tx.follow_up().ListRecordsOfMember(p.user_id, p.territories, 200);
     if (!rows.ok()) return rows.status();
@@ -111,10 +118,11 @@ Result<std::vector<RecordSummary>> RecordService::List(const domain::Principal& 
       if (!id.ok()) return id.status();
       out.push_back({r.id, id->name, r.respondent, r.territory_code, r.created_at});
     }
-    return WriteAudit(
-        tx, now,
-        {p.user_id, "list", "follow_up_record", "*", "", std::to_string(out.size()) + " records"});
+    return Status::Ok();
   }));
+  PARCOURS_RETURN_IF_ERROR(AuditRead(
+      storage_, now,
+      {p.user_id, "list", "follow_up_record", "*", "", std::to_string(out.size()) + " records"}));
   return out;
 }
 
@@ -122,7 +130,7 @@ Result<RecordView> RecordService::Open(const domain::Principal& p, std::string_v
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kRecordsRead, &p));
   const auto now = clock_.NowMs();
   RecordView v;
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
+  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
     auto r = ReadableRecord(tx, p, record_id);
     if (!r.ok()) return r.status();
     v.record = std::move(*r);
@@ -184,10 +192,12 @@ Result<RecordView> RecordService::Open(const domain::Principal& p, std::string_v
     auto referrals = tx.follow_up().ListReferralsOfRecord(v.record.id);
     if (!referrals.ok()) return referrals.status();
     v.referrals = std::move(*referrals);
-    return WriteAudit(tx, now,
-                      {p.user_id, "read", "follow_up_record", v.record.id, v.record.territory_code,
-                       std::to_string(v.screenings.size()) + " screenings"});
+    return Status::Ok();
   }));
+  PARCOURS_RETURN_IF_ERROR(
+      AuditRead(storage_, now,
+                {p.user_id, "read", "follow_up_record", v.record.id, v.record.territory_code,
+                 std::to_string(v.screenings.size()) + " screenings"}));
   return v;
 }
 
@@ -345,7 +355,8 @@ Result<std::vector<storage::ScreeningRecord>> RecordService::Screenings(
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kRecordsRead, &p));
   const auto now = clock_.NowMs();
   std::vector<storage::ScreeningRecord> out;
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
+  std::string territory;
+  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
     auto r = ReadableRecord(tx, p, record_id);
     if (!r.ok()) return r.status();
     auto links = tx.follow_up().ListRecordScreenings(r->id);
@@ -356,10 +367,12 @@ Result<std::vector<storage::ScreeningRecord>> RecordService::Screenings(
       if (!*s) return Status::Internal("linked screening is missing: " + l.screening_id);
       out.push_back(std::move(**s));
     }
-    return WriteAudit(tx, now,
-                      {p.user_id, "read", "follow_up_record", r->id, r->territory_code,
-                       "fhir " + std::to_string(out.size()) + " screenings"});
+    territory = r->territory_code;
+    return Status::Ok();
   }));
+  PARCOURS_RETURN_IF_ERROR(AuditRead(storage_, now,
+                                     {p.user_id, "read", "follow_up_record", record_id, territory,
+                                      "fhir " + std::to_string(out.size()) + " screenings"}));
   return out;
 }
 

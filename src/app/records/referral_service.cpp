@@ -238,7 +238,7 @@ Result<std::vector<ReferralView>> ReferralService::ListSent(const domain::Princi
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kReferralsSend, &p));
   const auto now = clock_.NowMs();
   std::vector<ReferralView> out;
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
+  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
     auto rows = tx.follow_up().ListReferralsByReferrer(p.user_id, kListLimit);
     if (!rows.ok()) return rows.status();
     for (auto& r : *rows) {
@@ -247,6 +247,9 @@ Result<std::vector<ReferralView>> ReferralService::ListSent(const domain::Princi
       if (!v.ok()) return v.status();
       out.push_back(std::move(*v));
     }
+    return Status::Ok();
+  }));
+  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) {
     return WriteAudit(
         tx, now, {p.user_id, "list", "referral", "*", "", std::to_string(out.size()) + " sent"});
   }));
@@ -257,7 +260,7 @@ Result<std::vector<ReferralView>> ReferralService::ListReceived(const domain::Pr
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kReferralsReceive, &p));
   const auto now = clock_.NowMs();
   std::vector<ReferralView> out;
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) -> Status {
+  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
     auto rows = tx.follow_up().ListReferralsToTeam(p.user_id, kListLimit);
     if (!rows.ok()) return rows.status();
     for (auto& r : *rows) {
@@ -266,6 +269,9 @@ Result<std::vector<ReferralView>> ReferralService::ListReceived(const domain::Pr
       if (!v.ok()) return v.status();
       out.push_back(std::move(*v));
     }
+    return Status::Ok();
+  }));
+  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) {
     return WriteAudit(
         tx, now,
         {p.user_id, "list", "referral", "*", "", std::to_string(out.size()) + " received"});

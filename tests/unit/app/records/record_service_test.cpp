@@ -173,6 +173,15 @@ TEST_F(RecordUseCases, OnlyMembersOfTheTerritoryReadARecord) {
   EXPECT_EQ(Service(*db_).Open(moved, id).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(RecordUseCases, NoRecordIsShownWhenItsReadCannotBeAudited) {
+  const std::string id = NewRecord();
+  FailingStorage failing(*db_, 1);  // the read's one write: its audit row
+  auto view = Service(failing).Open(sf_, id);
+  EXPECT_EQ(view.status().code(), StatusCode::kUnavailable);
+  FailingStorage fhir(*db_, 1);
+  EXPECT_EQ(Service(fhir).Screenings(sf_, id).status().code(), StatusCode::kUnavailable);
+}
+
 TEST_F(RecordUseCases, NotesAreSealed) {
   const std::string id = NewRecord();
   ASSERT_TRUE(Service(*db_).AddNote(sf_, id, "Revue à 15 jours, très fatiguée").ok());
