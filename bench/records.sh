@@ -77,11 +77,16 @@ measure() {
     "$(cat "$pw")" "$secret")
   hot=$(node -e 'console.log(JSON.parse(process.argv[1]).record)' "$setup")
   cookie=$(node -e 'console.log(JSON.parse(process.argv[1]).cookie)' "$setup")
+  # The copies are made with the server stopped (sessions live in the
+  # database: the cookie stays valid), then the server starts again on a
+  # checkpointed database, as after a restart.
+  stop_server
   if [ "$flavour" = sqlite ]; then
     uid=$(sqlite3 "${db#sqlite:}" "SELECT id FROM users WHERE email = 'bench@example.org'")
     fill_sql sqlite "$hot" "$uid" | sqlite3 "${db#sqlite:}" >/dev/null
     n_s=$(sqlite3 "${db#sqlite:}" "SELECT count(*) FROM screenings")
     n_r=$(sqlite3 "${db#sqlite:}" "SELECT count(*) FROM follow_up_records")
+    sqlite3 "${db#sqlite:}" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
   else
     local psql="/usr/lib/postgresql/15/bin/psql -X -qtA -v ON_ERROR_STOP=1 $db"
     uid=$($psql -c "SELECT id FROM users WHERE email = 'bench@example.org'")
@@ -89,6 +94,10 @@ measure() {
     n_s=$($psql -c "SELECT count(*) FROM screenings")
     n_r=$($psql -c "SELECT count(*) FROM follow_up_records")
   fi
+  "$PARCOURS" serve --database "$db" --key-file "$work/$flavour.key" --port "$port" \
+    --log-level warn --io-threads 2 >>"$work/server.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$port/healthz"
   [ "$n_s" = "$screenings" ] && [ "$n_r" = "$records" ] ||
     { echo "$flavour: filled $n_s screenings and $n_r records, not $screenings and $records" >&2; exit 1; }
   # The page must be the real one (200, the 10 screenings) before timing it.
