@@ -28,6 +28,9 @@ class CommuneLookup {
   virtual ~CommuneLookup() = default;
   // Communes whose postcodes include `postcode` (empty when none is known).
   virtual Result<std::vector<CommuneInfo>> ByPostcode(std::string_view postcode) const = 0;
+  // The commune of an INSEE code (arrondissement codes of Paris, Lyon and
+  // Marseille give their commune); nullopt when unknown.
+  virtual Result<std::optional<CommuneInfo>> ByCode(std::string_view insee_code) const = 0;
 };
 
 // True for a French postcode: 5 digits.

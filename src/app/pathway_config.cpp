@@ -137,6 +137,28 @@ Result<PathwayConfig> PathwayConfig::Load(const std::string& share_dir) {
   PARCOURS_RETURN_IF_ERROR(domain::CheckSafetyFloors(*defaults, "data/pathway/defaults.json"));
   c.defaults_ = std::move(*defaults);
 
+  auto vulnerability_text = ReadFile(data / "pathway" / "vulnerability.json");
+  if (!vulnerability_text.ok()) return vulnerability_text.status();
+  auto vulnerability = domain::VulnerabilityFactors::Parse(*vulnerability_text);
+  if (!vulnerability.ok()) {
+    return InFile(data / "pathway" / "vulnerability.json", vulnerability.status());
+  }
+  c.vulnerability_ = std::move(*vulnerability);
+
+  // LOINC codes of the EPDS for its FHIR form (after the questionnaires: the
+  // answer lists are as long as the French questionnaire's).
+  if (const domain::Questionnaire* epds = c.Questionnaire("epds", "fr")) {
+    auto loinc_text = ReadFile(data / "fhir" / "epds_loinc.json");
+    if (!loinc_text.ok()) return loinc_text.status();
+    auto loinc = domain::LoincCodes::Parse(*loinc_text, static_cast<int>(epds->size()), 4);
+    if (!loinc.ok()) return InFile(data / "fhir" / "epds_loinc.json", loinc.status());
+    if (loinc->panel().code != epds->loinc()) {
+      return Status::InvalidArgument(
+          "panel", "epds_loinc.json: panel differs from the questionnaire's loinc");
+    }
+    c.epds_loinc_ = std::move(*loinc);
+  }
+
   auto holidays_text = ReadFile(data / "pathway" / "holidays.json");
   if (!holidays_text.ok()) return holidays_text.status();
   auto holidays = domain::HolidayTable::Parse(*holidays_text);

@@ -3,18 +3,22 @@
 // rules (data/pathway/defaults.json), territories (data/territories/) and
 // embedding partners (data/partners.json), public holidays
 // (data/pathway/holidays.json) and the official information pages parents
-// are sent to (data/content/official_pages.json). The safety floors
+// are sent to (data/content/official_pages.json), and the vulnerability
+// factors of consultation screenings (data/pathway/vulnerability.json). The safety floors
 // (domain/pathway/safety_floors.h) are checked on the defaults and every
 // territory file. Immutable afterwards: safe to share between threads.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "domain/pathway/consultation.h"
 #include "domain/pathway/pathway_rules.h"
+#include "domain/questionnaire/loinc_codes.h"
 #include "domain/questionnaire/questionnaire.h"
 #include "domain/territory/territory.h"
 
@@ -52,6 +56,10 @@ class PathwayConfig {
   const Partner* FindPartner(std::string_view id) const;
   const std::vector<OfficialPage>& official_pages() const { return official_pages_; }
   const OfficialPage* FindOfficialPage(std::string_view id) const;
+  // The vulnerability factors a professional records (data/pathway/vulnerability.json).
+  const domain::VulnerabilityFactors& vulnerability() const { return vulnerability_; }
+  // LOINC codes of the EPDS (data/fhir/epds_loinc.json); null when no EPDS ships.
+  const domain::LoincCodes* epds_loinc() const { return epds_loinc_ ? &*epds_loinc_ : nullptr; }
 
  private:
   std::map<std::string, domain::Questionnaire> questionnaires_;  // "epds.fr"
@@ -59,6 +67,8 @@ class PathwayConfig {
   domain::TerritoryCatalog territories_;
   std::vector<Partner> partners_;
   std::vector<OfficialPage> official_pages_;
+  domain::VulnerabilityFactors vulnerability_;
+  std::optional<domain::LoincCodes> epds_loinc_;
 };
 
 // Recorded source of a screening: a registered partner's id, "direct" when

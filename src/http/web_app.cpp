@@ -7,6 +7,7 @@
 #include "app/auth/account_service.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
+#include "app/consultation/consultation_service.h"
 #include "app/demo_mode.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
@@ -110,6 +111,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   }
   ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
                                                        *ctx.auth, std::move(territory_codes));
+  ctx.consultations = std::make_unique<app::ConsultationService>(
+      *ctx.pathway, storage, clock, random, *ctx.communes, ctx.directory.get());
 
   ctx.records = std::make_unique<app::RecordService>(storage, clock, random, sealer,
                                                      ctx.pathway->defaults().timing());
@@ -125,6 +128,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterAuthRoutes(r, ctx);
   RegisterAccountRoutes(r, ctx);
   RegisterRecordRoutes(r, ctx);
+  RegisterConsultationRoutes(r, ctx);
+  RegisterFhirRoutes(r, ctx);
   return app;
 }
 

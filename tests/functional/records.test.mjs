@@ -22,7 +22,7 @@ function fhirErrors(resource) {
     execFileSync('python3', [VALIDATOR], { input: JSON.stringify(resource), encoding: 'utf8' });
     return '';
   } catch (e) {
-    return e.stdout || String(e);
+    return e.stderr || e.stdout || String(e);
   }
 }
 

@@ -23,6 +23,10 @@ inline constexpr AccessRule kUsersInvite{"users.invite", {Role::kCoordinator, Ro
 inline constexpr AccessRule kUsersResetPassword{"users.reset_password", {Role::kAdmin}};
 // The audit log of one's territories (admin: all).
 inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Role::kAdmin}};
+// Consultation screenings (issue 13): a first-line professional passes the
+// EPDS with a parent and reads back the results of their territories.
+inline constexpr AccessRule kConsultationsCreate{"consultations.create", {Role::kProfessional}};
+inline constexpr AccessRule kConsultationsRead{"consultations.read", {Role::kProfessional}};
 
 // Follow-up records (issue 13): created by a first-line professional; read
 // by the professionals a record is shared with (a specialised team it was

@@ -479,6 +479,16 @@ Result<std::vector<CommuneInfo>> DirectorySearch::ByPostcode(std::string_view po
   return out;
 }
 
+Result<std::optional<CommuneInfo>> DirectorySearch::ByCode(std::string_view insee_code) const {
+  CatchUpIfDue();
+  const Impl& m = *impl_;
+  std::shared_lock lock(m.mu);
+  const auto* c = m.FindCommune(domain::NormaliseCommuneCode(insee_code));
+  if (c == nullptr) return std::optional<CommuneInfo>();
+  return std::optional<CommuneInfo>(
+      CommuneInfo{c->record.insee_code, c->record.name, c->record.department_code});
+}
+
 Result<DirectoryResult> DirectorySearch::Search(const DirectoryQuery& q) {
   Impl& m = *impl_;
   CatchUpIfDue();

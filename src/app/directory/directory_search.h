@@ -111,6 +111,7 @@ class DirectorySearch final : public CommuneLookup {
   // Communes whose postcodes include `postcode`, most populous first (then
   // by code), as DirectoryRepository::FindCommunesByPostcode orders them.
   Result<std::vector<CommuneInfo>> ByPostcode(std::string_view postcode) const override;
+  Result<std::optional<CommuneInfo>> ByCode(std::string_view insee_code) const override;
 
   // Catches up with storage now.
   Status Refresh();

@@ -223,8 +223,10 @@ void RegisterAccountRoutes(Router& r, WebContext& ctx) {
     view["may_invite"] = domain::CheckAccess(kUsersInvite, &p).ok();
     view["may_reset"] = domain::CheckAccess(kUsersResetPassword, &p).ok();
     view["may_audit"] = domain::CheckAccess(kAuditSearch, &p).ok();
-    view["nothing_else"] =
-        !domain::CheckAccess(kUsersRead, &p).ok() && !domain::CheckAccess(kAuditSearch, &p).ok();
+    view["may_consult"] = domain::CheckAccess(app::access::kConsultationsCreate, &p).ok();
+    view["nothing_else"] = !domain::CheckAccess(kUsersRead, &p).ok() &&
+                           !domain::CheckAccess(kAuditSearch, &p).ok() &&
+                           !domain::CheckAccess(app::access::kConsultationsCreate, &p).ok();
     return ctx.ProPage(req, "pro_home", "pro_home_title", std::move(view));
   });
 

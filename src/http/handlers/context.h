@@ -33,6 +33,7 @@ class AuthService;
 class AccountService;
 class RecordService;
 class ReferralService;
+class ConsultationService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -70,6 +71,8 @@ struct WebContext {
   // Follow-up records, share codes and referrals (issue 13).
   std::unique_ptr<app::RecordService> records;
   std::unique_ptr<app::ReferralService> referrals;
+  // Consultation screenings of the professional side (issue 13).
+  std::unique_ptr<app::ConsultationService> consultations;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -115,6 +118,8 @@ void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
 void RegisterRecordRoutes(Router& r, WebContext& ctx);         // follow-up records, referrals, FHIR
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

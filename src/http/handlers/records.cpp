@@ -25,6 +25,7 @@
 #include "app/records/record_service.h"
 #include "app/records/referral_service.h"
 #include "app/screening/screening_service.h"
+#include "domain/questionnaire/loinc_codes.h"
 #include "domain/questionnaire/questionnaire.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
@@ -432,7 +433,18 @@ json::object QuestionnaireResponse(const WebContext& ctx, const std::string& bas
   for (std::size_t i = 0; i < s.answers.size(); ++i) {
     const int option = s.answers[i];
     json::object coding;
-    // No answer code is invented: the option's text as shown (display).
+    // The answer's LOINC code where the shipped file knows one
+    // (data/fhir/epds_loinc.json, as in Questionnaire/epds); no code is
+    // invented: otherwise the option's text as shown (display) only.
+    const domain::LoincCodes* loinc = ctx.pathway->epds_loinc();
+    const domain::LoincItemCodes* codes =
+        loinc != nullptr ? loinc->Item(static_cast<int>(i) + 1) : nullptr;
+    if (codes != nullptr && option >= 0 &&
+        static_cast<std::size_t>(option) < codes->answers.size() &&
+        codes->answers[static_cast<std::size_t>(option)]) {
+      coding["system"] = loinc->system();
+      coding["code"] = codes->answers[static_cast<std::size_t>(option)]->code;
+    }
     if (i < shown.size() && option >= 0 &&
         static_cast<std::size_t>(option) < shown[i].options.size()) {
       coding["display"] = shown[i].options[static_cast<std::size_t>(option)];

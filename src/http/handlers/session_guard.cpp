@@ -156,6 +156,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
         {"/pro/dossiers", "pro_nav_records", &app::access::kRecordsRead},
         {"/pro/orientations", "pro_nav_referrals", &app::access::kReferralsSend},
         {"/pro/orientations/recues", "pro_nav_referrals_inbox", &app::access::kReferralsReceive},
+        {"/pro/consultations", "pro_nav_consultations", &app::access::kConsultationsCreate},
     };
     for (const Entry& e : kEntries) {
       if (!domain::CheckAccess(*e.rule, req.principal.get()).ok()) continue;

@@ -22,6 +22,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
+#include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
@@ -169,6 +170,11 @@ class PgTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
     return *follow_up_;
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -358,6 +364,7 @@ class PgTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<FollowUpRepository> follow_up_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class Pool;

@@ -17,6 +17,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_consultations.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
@@ -107,6 +108,11 @@ class SqliteTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
     return *follow_up_;
+  ConsultationRepository& consultations() override {
+    if (!consultations_) {
+      consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
+    }
+    return *consultations_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -299,6 +305,7 @@ class SqliteTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<FollowUpRepository> follow_up_;
+  std::unique_ptr<ConsultationRepository> consultations_;
 };
 
 class SqliteStorage : public Storage {

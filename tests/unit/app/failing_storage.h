@@ -1,7 +1,7 @@
 // A storage::Storage decorator that fails on the Nth write, for use-case
 // tests where loss matters (LevelDB's fault-injecting Env). Writes are the
 // repository calls that change data (InsertScreening, InsertAlert,
-// PutSetting, AppendAudit) and each commit of Transact(), counted from 1
+// PutSetting, AppendAudit, InsertConsultation) and each commit of Transact(), counted from 1
 // across transactions. The failing call returns kUnavailable without
 // reaching the database, and its transaction is rolled back even if the
 // use case ignores the error (storage.h contract). Reads and the directory
@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "storage/storage.h"
@@ -99,8 +100,35 @@ class FailingStorage : public storage::Storage {
     // Follow-up writes are not counted: a failed AppendAudit or commit of
     // the same transaction rolls them back (tests/unit/app/records/).
     storage::FollowUpRepository& follow_up() override { return tx_.follow_up(); }
+    // Consultations: InsertConsultation counts as a write.
+    storage::ConsultationRepository& consultations() override {
+      if (!consultations_) consultations_.emplace(*this, tx_.consultations());
+      return *consultations_;
+    }
 
    private:
+    class FailingConsultations : public storage::ConsultationRepository {
+     public:
+      FailingConsultations(FailingTransaction& t, storage::ConsultationRepository& inner)
+          : t_(t), inner_(inner) {}
+      Status InsertConsultation(const storage::ConsultationRecord& c) override {
+        PARCOURS_RETURN_IF_ERROR(t_.Note(t_.s_.Write("InsertConsultation")));
+        return inner_.InsertConsultation(c);
+      }
+      Result<std::optional<storage::ConsultationRecord>> FindConsultation(
+          std::string_view id) override {
+        return inner_.FindConsultation(id);
+      }
+      Result<std::vector<storage::ConsultationCount>> CountByContext(
+          std::string_view t, domain::TimestampMs from, domain::TimestampMs until) override {
+        return inner_.CountByContext(t, from, until);
+      }
+
+     private:
+      FailingTransaction& t_;
+      storage::ConsultationRepository& inner_;
+    };
+
     Status Note(Status st) {
       if (!st.ok() && failure_.ok()) failure_ = st;
       return st;
@@ -108,6 +136,7 @@ class FailingStorage : public storage::Storage {
     FailingStorage& s_;
     storage::Transaction& tx_;
     Status failure_;
+    std::optional<FailingConsultations> consultations_;
   };
 
   Status Write(const char* what) {

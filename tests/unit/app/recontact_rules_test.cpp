@@ -49,6 +49,15 @@ class FixedCommunes : public CommuneLookup {
     }
     return std::vector<CommuneInfo>();
   }
+  Result<std::optional<CommuneInfo>> ByCode(std::string_view code) const override {
+    for (const char* pc : {"76000", "59000", "76190", "27620", "05110"}) {
+      auto list = ByPostcode(pc);
+      for (const auto& c : *list) {
+        if (c.insee_code == code) return std::optional<CommuneInfo>(c);
+      }
+    }
+    return std::optional<CommuneInfo>();
+  }
 };
 
 domain::TerritoryCatalog Catalog() {

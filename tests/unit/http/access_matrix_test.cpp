@@ -72,6 +72,12 @@ const std::map<std::string, std::string>& Matrix() {
       {"GET /pro/orientations/recues", "specialised_team"},
       {"POST /pro/orientations/{referral}", "professional specialised_team"},
       {"GET /fhir/QuestionnaireResponse", "professional specialised_team"},
+      {"GET /pro/consultations", "professional"},
+      {"POST /pro/consultations", "professional"},
+      {"GET /pro/consultations/{screening_id}", "professional"},
+      {"POST /api/v1/consultations", "professional"},
+      {"GET /api/v1/consultations/{screening_id}", "professional"},
+      {"GET /fhir/Questionnaire/epds", "public"},
   };
   return kRows;
 }
@@ -80,7 +86,7 @@ const std::map<std::string, std::string>& Matrix() {
 bool ParentSideRoute(const std::string& pattern) {
   return !pattern.starts_with("/pro") && pattern != "/api/v1/session" &&
          !pattern.starts_with("/api/v1/users") && pattern != "/api/v1/invitations" &&
-         pattern != "/api/v1/audit";
+         pattern != "/api/v1/audit" && !pattern.starts_with("/api/v1/consultations");
 }
 
 std::set<std::string> Split(const std::string& s) {
