@@ -76,7 +76,28 @@ Result<storage::ReferralRecord> ReferralService::Create(const domain::Principal&
       const bool linked = std::any_of(links->begin(), links->end(), [&](const auto& l) {
         return l.screening_id == *in.screening_id;
       });
-      if (!linked) found_errors.push_back({"screening", "not a screening of this record"});
+      // A screening the caller passed in consultation, in the record's
+      // territory, joins the record with the referral (the consultation
+      // result links to the referral form).
+      std::optional<storage::ConsultationRecord> consultation;
+      if (!linked) {
+        auto c = tx.consultations().FindConsultation(*in.screening_id);
+        if (!c.ok()) return c.status();
+        if (*c && (*c)->professional_id == p.user_id &&
+            (*c)->territory_code == record->territory_code) {
+          consultation = std::move(**c);
+        } else {
+          found_errors.push_back({"screening", "not a screening of this record"});
+        }
+      }
+      if (consultation && found_errors.empty()) {
+        PARCOURS_RETURN_IF_ERROR(tx.follow_up().AttachScreening(
+            {record->id, consultation->screening_id, p.user_id, now, "consultation"}));
+        PARCOURS_RETURN_IF_ERROR(
+            WriteAudit(tx, now,
+                       {p.user_id, "attach", "follow_up_record", record->id, record->territory_code,
+                        "screening " + consultation->screening_id}));
+      }
     }
     std::optional<storage::UserRecord> team;
     if (resource_id) {

@@ -170,6 +170,8 @@ class PgTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
     return *follow_up_;
+  }
+
   ConsultationRepository& consultations() override {
     if (!consultations_) {
       consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);

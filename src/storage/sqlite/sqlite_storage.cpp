@@ -108,6 +108,8 @@ class SqliteTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
     return *follow_up_;
+  }
+
   ConsultationRepository& consultations() override {
     if (!consultations_) {
       consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);

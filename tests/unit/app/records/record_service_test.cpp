@@ -349,6 +349,41 @@ TEST_F(RecordUseCases, ReferralToATeamSharesTheRecordAndTheTeamAnswers) {
   EXPECT_EQ(inbox->front().parent_name, "C.");
 }
 
+TEST_F(RecordUseCases, AReferralBringsTheCallersOwnConsultationScreeningOnly) {
+  const std::string id = NewRecord();
+  ASSERT_TRUE((*db_)
+                  .Transact([](storage::Transaction& tx) -> Status {
+                    storage::ConsultationRecord c;
+                    c.screening_id = "scr1";
+                    c.created_at = kNow;
+                    c.context = domain::ConsultationContext::kEpnp;
+                    c.professional_id = "colleague";  // not the referrer
+                    c.territory_code = "normandie";
+                    PARCOURS_RETURN_IF_ERROR(tx.consultations().InsertConsultation(c));
+                    c.screening_id = "scr2";
+                    c.professional_id = "sf";
+                    return tx.consultations().InsertConsultation(c);
+                  })
+                  .ok());
+  ReferralService referrals(*db_, clock_, random_, *sealer_);
+  NewReferralInput in;
+  in.record_id = id;
+  in.target_kind = "team";
+  in.team_user_id = "team";
+  in.joint_care = domain::JointCare::kToAssess;
+  in.screening_id = "scr1";
+  EXPECT_EQ(referrals.Create(sf_, in).status().field(), "screening");
+  EXPECT_EQ(Count("follow_up_screenings"), 0);
+  in.screening_id = "scr2";
+  auto r = referrals.Create(sf_, in);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->screening_id, "scr2");
+  auto view = Service(*db_).Open(sf_, id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->screenings.size(), 1u);
+  EXPECT_EQ(view->screenings[0].link.via, "consultation");
+}
+
 TEST_F(RecordUseCases, ReferralToAResourceIsTrackedByTheReferrer) {
   const std::string id = NewRecord();
   storage::ResourceRecord res;
