@@ -77,6 +77,12 @@ const std::vector<SettingSpec>& AllSettings() {
       {"flood-threshold", "20",
        "recontact requests per territory per hour past which new ones are flagged as a "
        "suspected flood (still accepted)"},
+      {"escalation-interval", "60",
+       "seconds between two sweeps recording overdue alerts as escalated (5 to 3600; 0: no "
+       "sweep)"},
+      {"alert-poll-ms", "1000",
+       "milliseconds between two reads of the alert event log by the live inbox when nothing "
+       "nudged it (events written by other instances; 100 to 60000)"},
       {"output", "", "output file (backup)"},
       // Directory commands (import, resource, subterritory, demo).
       {"dry-run", "false", "import: report what would change, write nothing"},

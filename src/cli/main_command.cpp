@@ -155,6 +155,18 @@ int Serve(const Config& c) {
     wo.guard.partner_keys = SplitList(c.Get("partner-keys"));
     wo.flood_threshold = *flood;
   }
+  {
+    auto sweep = c.GetInt("escalation-interval", 0, 3600);
+    auto poll = c.GetInt("alert-poll-ms", 100, 60000);
+    if (!sweep.ok()) return Fail(sweep.status());
+    if (!poll.ok()) return Fail(poll.status());
+    // A sweep more often than every 5 s would only load the database.
+    if (*sweep > 0 && *sweep < 5) {
+      return Fail(Status::InvalidArgument("escalation-interval", "0 (off) or 5 to 3600 seconds"));
+    }
+    wo.escalation_interval = *sweep;
+    wo.alert_poll_ms = *poll;
+  }
   wo.public_url = c.Get("public-url");
   {
     auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
@@ -268,6 +280,8 @@ const std::vector<Command>& Commands() {
         "partner-keys",
         "partner-screening-limit",
         "flood-threshold",
+        "escalation-interval",
+        "alert-poll-ms",
         "public-url",
         "password-hash-concurrency",
         "log-level"},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -47,6 +48,19 @@ struct FileRange {
   std::size_t length = 0;
 };
 
+// The sending end of a streamed response (server-sent events), given by the
+// server once the response's header is on its way. Thread-safe: Send only
+// queues bytes for an asynchronous write on the connection's I/O strand
+// (no thread waits on the client); it returns false once the connection is
+// closed (client gone, queue over its bound, or server stopping).
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  virtual bool Send(std::string bytes) = 0;
+  virtual bool open() const = 0;
+  virtual void Close() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
@@ -58,6 +72,12 @@ struct Response {
   // sends them from the file (shared_body still serves HEAD and tests).
   FileRange file;
   bool close_connection = false;
+  // When set, the response is a stream: the server sends the header without
+  // a length (the body ends when the connection closes), then calls
+  // stream(sink) on the I/O thread; body is ignored. The connection leaves
+  // the in-flight count (a stream does not hold up a drain) and is closed
+  // when the server stops.
+  std::function<void(std::shared_ptr<StreamSink>)> stream;
 
   void SetHeader(std::string name, std::string value);
   bool HasHeader(std::string_view name) const;

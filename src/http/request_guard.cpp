@@ -55,6 +55,8 @@ RequestGuard::Family RequestGuard::FamilyOf(const Request& req) {
     if (route == "/api/v1/screenings") return Family::kScreening;
     if (route == "/depistage" && PostsAnswers(req.body)) return Family::kScreening;
     if (route == "/api/v1/recontact-requests" || route == "/rappel") return Family::kRecontact;
+    // A third party's report (issue 11) is limited as a recontact request.
+    if (route == "/signaler") return Family::kRecontact;
   }
   if (req.method == "GET" || req.method == "HEAD") {
     if (route == "/api/v1/recontact-requests/{reference}" || route == "/demande/{reference}") {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <optional>
@@ -357,6 +358,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void Write(const std::shared_ptr<Request>& req, Response resp) {
     auto out = std::make_shared<Response>(std::move(resp));
+    if (out->stream && req->method != "HEAD" && !impl_.stopping) return WriteStream(req, out);
     if (out->file.fd >= 0 && out->file.length <= kSendfileMaxBytes && req->method != "HEAD") {
       return WriteFile(req, out);
     }
@@ -483,6 +485,93 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     ReadHeader();
   }
 
+  // A streamed response (server-sent events): the header without a length,
+  // then whatever the sink is given, written asynchronously from a bounded
+  // queue on this strand. The connection no longer counts as in flight and
+  // is not busy, so a drain does not wait for it and Stop() closes it; it
+  // still counts toward max_connections (it is an open connection) but is
+  // never evicted (it does not wait for a request). A read watches for the
+  // client going away.
+  class Sink : public StreamSink {
+   public:
+    explicit Sink(std::weak_ptr<Session> s) : session_(std::move(s)) {}
+    bool Send(std::string bytes) override {
+      auto s = session_.lock();
+      if (!s || s->stream_closed_) return false;
+      net::post(s->stream_.get_executor(),
+                [s, b = std::move(bytes)]() mutable { s->StreamPush(std::move(b)); });
+      return true;
+    }
+    bool open() const override {
+      auto s = session_.lock();
+      return s && !s->stream_closed_;
+    }
+    void Close() override {
+      if (auto s = session_.lock()) {
+        net::post(s->stream_.get_executor(), [s] { s->Close(); });
+      }
+    }
+
+   private:
+    std::weak_ptr<Session> session_;
+  };
+
+  void WriteStream(const std::shared_ptr<Request>& req, const std::shared_ptr<Response>& out) {
+    bhttp::response<bhttp::empty_body> msg;
+    msg.result(static_cast<unsigned>(out->status));
+    msg.version(11);
+    msg.set(bhttp::field::server, "parcours");
+    msg.set(bhttp::field::content_type, out->content_type);
+    for (const auto& [k, v] : out->headers) msg.insert(k, v);
+    msg.keep_alive(false);  // the body ends with the connection
+    std::ostringstream head;
+    head << msg.base();
+    keep_alive_ = false;
+    busy_ = false;
+    if (counted_) {
+      --impl_.in_flight;
+      counted_ = false;
+    }
+    stream_.expires_never();
+    StreamPush(head.str());
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (impl_.h.on_done) impl_.h.on_done(*req, *out, secs);
+    WatchStreamClient();
+    out->stream(std::make_shared<Sink>(weak_from_this()));
+  }
+
+  void StreamPush(std::string bytes) {
+    if (closed_) return;
+    stream_queued_ += bytes.size();
+    if (stream_queued_ > kMaxStreamQueue) return Close();  // a client that does not read
+    stream_queue_.push_back(std::move(bytes));
+    if (!stream_writing_) StreamWriteNext();
+  }
+
+  void StreamWriteNext() {
+    if (closed_ || stream_queue_.empty()) {
+      stream_writing_ = false;
+      return;
+    }
+    stream_writing_ = true;
+    net::async_write(stream_.socket(), net::buffer(stream_queue_.front()),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->Close();
+                       self->stream_queued_ -= self->stream_queue_.front().size();
+                       self->stream_queue_.pop_front();
+                       self->StreamWriteNext();
+                     });
+  }
+
+  // The client sends nothing on a stream: any read completion (end of
+  // stream, reset, or bytes it should not send) closes it.
+  void WatchStreamClient() {
+    stream_.socket().async_read_some(
+        net::buffer(drain_),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->Close(); });
+  }
+
   // After a refusal: no more writes (FIN), then read and discard what the
   // client still sends, for at most opt.linger, so that closing with unread
   // bytes does not make the kernel answer with a reset before the client
@@ -510,6 +599,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (closed_) return;
     closed_ = true;
+    stream_closed_ = true;
     waiting_ = false;
     boost::system::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -551,6 +641,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool linger_ = false;
   bool closed_ = false;
+  // Streamed responses (WriteStream).
+  static constexpr std::size_t kMaxStreamQueue = 1 << 20;
+  bool stream_writing_ = false;
+  std::size_t stream_queued_ = 0;
+  std::deque<std::string> stream_queue_;
+  std::atomic<bool> stream_closed_{false};
 };
 
 void Server::Impl::Accept() {

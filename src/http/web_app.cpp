@@ -4,6 +4,10 @@
 #include <chrono>
 #include <exception>
 
+#include "app/alerts/alert_feed.h"
+#include "app/alerts/alert_reports.h"
+#include "app/alerts/alert_service.h"
+#include "app/alerts/escalation.h"
 #include "app/auth/account_service.h"
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
@@ -111,6 +115,24 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   }
   ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
                                                        *ctx.auth, std::move(territory_codes));
+  ctx.alerts = std::make_unique<app::AlertService>(*ctx.pathway, *ctx.recontact_gate, storage,
+                                                   clock, random, sealer);
+  app::AlertFeed::Options feed_options;
+  feed_options.poll_interval = std::chrono::milliseconds(options.alert_poll_ms);
+  ctx.alert_feed = std::make_unique<app::AlertFeed>(storage, feed_options);
+  PARCOURS_RETURN_IF_ERROR(ctx.alert_feed->Start());
+  app::AlertFeed* feed = ctx.alert_feed.get();
+  ctx.alerts->SetOnEvent([feed] { feed->Nudge(); });
+  ctx.recontacts->SetOnAlertRaised([feed] { feed->Nudge(); });
+  ctx.reports = std::make_unique<app::AlertReports>(*ctx.alerts, *ctx.pathway, *ctx.recontact_gate,
+                                                    *ctx.communes, storage, clock, random, sealer);
+  ctx.reports->SetFloodThreshold(options.flood_threshold);
+  ctx.reports->SetOnAlertRaised([feed] { feed->Nudge(); });
+  ctx.escalation = std::make_unique<app::AlertEscalation>(*ctx.pathway, storage, clock, random);
+  if (options.escalation_interval > 0) {
+    ctx.escalation->StartPeriodic(std::chrono::seconds(options.escalation_interval),
+                                  [feed] { feed->Nudge(); });
+  }
   ctx.consultations = std::make_unique<app::ConsultationService>(
       *ctx.pathway, storage, clock, random, *ctx.communes, ctx.directory.get());
 
@@ -128,6 +150,9 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterAuthRoutes(r, ctx);
   RegisterAccountRoutes(r, ctx);
   RegisterRecordRoutes(r, ctx);
+  RegisterAlertApiRoutes(r, ctx);
+  RegisterAlertPageRoutes(r, ctx);
+  RegisterAlertReportRoutes(r, ctx);
   RegisterConsultationRoutes(r, ctx);
   RegisterFhirRoutes(r, ctx);
   return app;

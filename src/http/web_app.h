@@ -34,6 +34,11 @@ struct WebOptions {
   // the request's Host), and how many password hashes may run at once.
   std::string public_url;
   int password_hash_concurrency = 2;
+  // The alert circuit: seconds between escalation sweeps (0: no sweep, for
+  // tests that drive it), and how often the live feed reads the event log
+  // when nothing nudged it (events written by other instances).
+  int escalation_interval = 60;
+  int alert_poll_ms = 1000;
 };
 
 class WebApp {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/alert/alert_machine.h"
 #include "domain/common/types.h"
 
 namespace parcours::storage {
@@ -66,8 +67,42 @@ struct AlertRecord {
   // Accepted while the territory received more requests than its flood
   // threshold: the coordinator's report lists these.
   bool suspected_flood = false;
+  // The alert circuit (V007). status holds a domain::AlertStatus identifier.
+  domain::AlertSource source = domain::AlertSource::kParent;
+  std::optional<domain::CareLevel> level;  // level of response set at qualification
+  std::optional<std::string> assigned_user_id;
+  std::optional<std::string> emitter_user_id;  // the professional who raised it
+  std::vector<unsigned char> reporter_sealed;  // third party: identity + relation, sealed
+  std::optional<domain::CloseOutcome> closed_outcome;
+  std::optional<std::string> resource_id;      // closed as oriented: the resource
+  std::optional<std::string> consultation_id;  // raised from a consultation
+  // Optimistic concurrency: bumped by every AlertRepository::ApplyEvent.
+  std::int64_t version = 0;
 
   bool operator==(const AlertRecord&) const = default;
+};
+
+// One line of an alert's append-only history (V007). Written with the
+// alert's new state in one transaction; `seq` is assigned by storage and
+// grows in commit order, so "events after seq N" is a cursor a consumer (the
+// live inbox, the notifications) can follow without missing one.
+struct AlertEventRecord {
+  std::int64_t seq = 0;  // assigned by storage
+  std::string id;        // app::NewId
+  std::string alert_id;
+  std::string territory_code;
+  TimestampMs at = 0;
+  std::string actor;  // account id or "system"
+  domain::AlertEventType type = domain::AlertEventType::kCreated;
+  domain::AlertStatus status_after = domain::AlertStatus::kNew;
+  // The event's non-sensitive fields as a JSON object (urgency, level,
+  // channel, outcome, user_id, resource_id, deadline_at, escalation level…).
+  std::string fields = "{}";
+  std::vector<unsigned char> note_sealed;  // free text is health data: sealed
+  // Escalations only: "<alert id>/<deadline_at>/<level>", unique.
+  std::optional<std::string> escalation_key;
+
+  bool operator==(const AlertEventRecord&) const = default;
 };
 
 // One line of the audit log: who read or changed which personal data.

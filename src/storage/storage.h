@@ -24,6 +24,7 @@
 
 #include "core/status.h"
 #include "storage/account_repository.h"
+#include "storage/alert_repository.h"
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/follow_up_repository.h"
@@ -72,6 +73,8 @@ class Transaction {
   virtual AccountRepository& accounts() = 0;
   // Follow-up records, share codes, attempt counters, referrals.
   virtual FollowUpRepository& follow_up() = 0;
+  // The alert circuit: state changes with their events, inbox searches.
+  virtual AlertRepository& alerts() = 0;
   // What a screening made in consultation adds to it (context, professional,
   // vulnerability factors), keyed by the screening id.
   virtual ConsultationRepository& consultations() = 0;

@@ -23,6 +23,12 @@ inline constexpr AccessRule kUsersInvite{"users.invite", {Role::kCoordinator, Ro
 inline constexpr AccessRule kUsersResetPassword{"users.reset_password", {Role::kAdmin}};
 // The audit log of one's territories (admin: all).
 inline constexpr AccessRule kAuditSearch{"audit.search", {Role::kCoordinator, Role::kAdmin}};
+// The alert circuit (issue 11): responders and coordinators of a territory
+// see and handle its alerts; a professional raises alerts and follows their
+// own; nobody else reads them (admin and national roles included).
+inline constexpr AccessRule kAlertsRead{"alerts.read", {Role::kResponder, Role::kCoordinator}};
+inline constexpr AccessRule kAlertsAct{"alerts.act", {Role::kResponder, Role::kCoordinator}};
+inline constexpr AccessRule kAlertsRaise{"alerts.raise", {Role::kProfessional}};
 // Consultation screenings (issue 13): a first-line professional passes the
 // EPDS with a parent and reads back the results of their territories.
 inline constexpr AccessRule kConsultationsCreate{"consultations.create", {Role::kProfessional}};

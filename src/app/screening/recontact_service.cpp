@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "app/alerts/alert_service.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "domain/common/contact.h"
@@ -280,6 +281,9 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
       a.sub_territory_code = MostSpecificSubTerritory(*subs, territory.code);
     }
     PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
+    // The inbox and the notifications follow the event log.
+    auto created = tx.alerts().AppendEvent(CreatedEvent(a, NewId(clock_, random_), "parent"));
+    if (!created.ok()) return created.status();
     storage::AuditEntry e;
     e.at = now;
     e.actor = "parent";
@@ -292,6 +296,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
     return id.ok() ? Status::Ok() : id.status();
   });
   if (!st.ok()) return st;
+  if (!existing && on_alert_raised_) on_alert_raised_();
   RecontactReceipt r;
   r.territory = &territory;
   r.recontact = screening->recontact;

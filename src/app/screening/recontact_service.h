@@ -6,6 +6,7 @@
 // creation is written to the audit log in the same transaction.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,8 +95,12 @@ class RecontactService {
 
   // Requests per territory per hour past which new ones are flagged.
   void SetFloodThreshold(int per_hour) { flood_ = std::make_unique<FloodMonitor>(per_hour); }
+  // Called after a new alert is committed (the live inbox reads the log
+  // now rather than at its next poll). Set once, before serving.
+  void SetOnAlertRaised(std::function<void()> fn) { on_alert_raised_ = std::move(fn); }
 
  private:
+  std::function<void()> on_alert_raised_;
   std::unique_ptr<FloodMonitor> flood_ = std::make_unique<FloodMonitor>(20);
   ScreeningService& screenings_;
   storage::Storage& storage_;

@@ -69,6 +69,11 @@ Result<Territory> ParseTerritory(const std::string& file, std::string_view text,
     return Bad(file, recontact.status().field(), recontact.status().message());
   }
   t.recontact = std::move(*recontact);
+  auto escalation = ParseEscalation(o.if_contains("escalation"));
+  if (!escalation.ok()) {
+    return Bad(file, escalation.status().field(), escalation.status().message());
+  }
+  t.escalation = std::move(*escalation);
   auto rules = defaults.WithOverrides(o, file);
   if (!rules.ok()) return rules.status();
   t.rules = std::move(*rules);
@@ -95,6 +100,50 @@ Result<std::map<std::string, std::string>> Team(const json::object& ro) {
 }
 
 }  // namespace
+
+Result<EscalationConfig> ParseEscalation(const json::value* v) {
+  EscalationConfig out;
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_object()) return Status::InvalidArgument("escalation", "must be an object");
+  const json::value* sl = v->as_object().if_contains("second_level");
+  if (sl == nullptr || sl->is_null()) return out;
+  if (!sl->is_object()) {
+    return Status::InvalidArgument("escalation.second_level", "must be an object");
+  }
+  const json::object& o = sl->as_object();
+  SecondLevel second;
+  const json::value* names = o.if_contains("names");
+  if (names == nullptr || !names->is_object()) {
+    return Status::InvalidArgument("escalation.second_level.names", "missing");
+  }
+  for (const auto& [lang, text] : names->as_object()) {
+    if (!text.is_string() || text.as_string().empty()) {
+      return Status::InvalidArgument("escalation.second_level.names." + std::string(lang),
+                                     "not text");
+    }
+    second.names[std::string(lang)] = std::string(text.as_string());
+  }
+  if (second.names.find("fr") == second.names.end()) {
+    return Status::InvalidArgument("escalation.second_level.names.fr", "missing");
+  }
+  if (const json::value* e = o.if_contains("email"); e != nullptr && !e->is_null()) {
+    const std::string email = e->is_string() ? std::string(e->as_string()) : std::string();
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 >= email.size() ||
+        email.find_first_of(" \t\r\n") != std::string::npos) {
+      return Status::InvalidArgument("escalation.second_level.email", "not an e-mail address");
+    }
+    second.email = email;
+  }
+  const json::value* h = o.if_contains("after_hours");
+  if (h == nullptr || !h->is_int64() || h->as_int64() < 1 || h->as_int64() > 168) {
+    return Status::InvalidArgument("escalation.second_level.after_hours",
+                                   "a whole number of hours from 1 to 168");
+  }
+  second.after_hours = static_cast<int>(h->as_int64());
+  out.second_level = std::move(second);
+  return out;
+}
 
 Result<RecontactConfig> ParseRecontact(const json::value* rc, ClosedDays closed_days) {
   if (rc == nullptr || !rc->is_object()) return Status::InvalidArgument("recontact", "missing");

@@ -49,6 +49,21 @@ const std::string& TeamName(const RecontactConfig& c, const std::string& lang);
 // under "recontact" ("recontact.hours[0]"); message without the file name.
 Result<RecontactConfig> ParseRecontact(const boost::json::value* v, ClosedDays closed_days);
 
+// Who hears of an overdue alert beyond the territory's coordinators (level
+// 1, always): an optional second level named by the territory file, told
+// once the alert is still open `after_hours` past its deadline.
+struct SecondLevel {
+  std::map<std::string, std::string> names;  // language → who (e.g. the DSRP on call)
+  std::string email;                         // optional: where issue 12 will write
+  int after_hours = 24;                      // 1 … 168
+};
+struct EscalationConfig {
+  std::optional<SecondLevel> second_level;
+};
+// Parses an optional `escalation` block ({"second_level": {"names",
+// "email"?, "after_hours"}}); absent → no second level. field: the JSON path.
+Result<EscalationConfig> ParseEscalation(const boost::json::value* v);
+
 struct Territory {
   std::string code;                          // "" = outside the territories
   std::map<std::string, std::string> names;  // language → name
@@ -56,6 +71,7 @@ struct Territory {
   std::vector<std::string> departments;
   std::string time_zone;  // IANA
   RecontactConfig recontact;
+  EscalationConfig escalation;
   PathwayRules rules;
 
   bool outside() const { return code.empty(); }

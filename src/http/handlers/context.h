@@ -33,6 +33,10 @@ class AuthService;
 class AccountService;
 class RecordService;
 class ReferralService;
+class AlertService;
+class AlertFeed;
+class AlertEscalation;
+class AlertReports;
 class ConsultationService;
 }  // namespace parcours::app
 
@@ -71,6 +75,13 @@ struct WebContext {
   // Follow-up records, share codes and referrals (issue 13).
   std::unique_ptr<app::RecordService> records;
   std::unique_ptr<app::ReferralService> referrals;
+  // The alert circuit (issue 11): inbox, commands, the live feed of events
+  // (server-sent events) and the escalation sweep.
+  std::unique_ptr<app::AlertService> alerts;
+  std::unique_ptr<app::AlertFeed> alert_feed;
+  std::unique_ptr<app::AlertEscalation> escalation;
+  // Alerts from professionals and third parties, and a professional's own list.
+  std::unique_ptr<app::AlertReports> reports;
   // Consultation screenings of the professional side (issue 13).
   std::unique_ptr<app::ConsultationService> consultations;
 
@@ -120,6 +131,11 @@ void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, link
 void RegisterRecordRoutes(Router& r, WebContext& ctx);         // follow-up records, referrals, FHIR
 void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
 void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
+void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
+void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
+void RegisterAlertReportRoutes(Router& r, WebContext& ctx);   // /signaler, /pro/alertes/nouvelle…
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);  // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);          // /fhir/Questionnaire/epds
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

@@ -17,6 +17,7 @@
 #include "http/handlers/context.h"
 #include "http/json_body.h"
 #include "http/views/crisis_help_view.h"
+#include "http/views/screening_views.h"
 
 namespace parcours::http {
 namespace {
@@ -148,6 +149,11 @@ json::object ReceiptJson(const app::RecontactReceipt& r) {
   std::snprintf(day, sizeof day, "%04d-%02d-%02d", t.year, t.month, t.day);
   o["created_on"] = day;
   o["already_requested"] = r.already_requested;
+  // The stage only (never the urgency or an outcome), and at every stage
+  // where help is now and how to ask again (issue 11).
+  o["stage"] = RequestStage(r.alert.status);
+  o["help"] = json::object{{"numbers", json::array{"3114", "15", "112", "114"}},
+                           {"ask_again", "/depistage"}};
   return o;
 }
 

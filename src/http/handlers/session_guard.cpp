@@ -124,6 +124,10 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
   const bool signed_in = req.principal && req.session_stage == app::kStageFull;
   o["signed_in"] = signed_in;
   o["user_name"] = req.session_name;
+  std::string page_script;
+  if (const auto* ps = o.if_contains("page_script"); ps != nullptr && ps->is_string()) {
+    page_script = std::string(ps->as_string());
+  }
   auto body = renderer->Render(tmpl, lang, view);
   Response r;
   r.status = status;
@@ -142,6 +146,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
   layout.dsfr_prefix = assets->dsfr_prefix();
   layout.parent_page = false;
   layout.content_html = std::move(*body);
+  if (!page_script.empty()) layout.page_js_url = assets->Url(page_script);
   if (signed_in) {
     // Only what the role can do, and only what exists.
     struct Entry {
@@ -156,6 +161,8 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
         {"/pro/dossiers", "pro_nav_records", &app::access::kRecordsRead},
         {"/pro/orientations", "pro_nav_referrals", &app::access::kReferralsSend},
         {"/pro/orientations/recues", "pro_nav_referrals_inbox", &app::access::kReferralsReceive},
+        {"/pro/alertes", "pro_nav_alerts", &app::access::kAlertsRead},
+        {"/pro/mes-signalements", "pro_nav_my_alerts", &app::access::kAlertsRaise},
         {"/pro/consultations", "pro_nav_consultations", &app::access::kConsultationsCreate},
     };
     for (const Entry& e : kEntries) {

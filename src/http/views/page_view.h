@@ -48,6 +48,9 @@ struct LayoutView {
   // replace the current history entry.
   std::string quick_exit_href;
   std::string quick_exit_js_url;
+  // A page's own script (progressive enhancement; the page works without
+  // it), e.g. the live inbox. Empty: none.
+  std::string page_js_url;
   std::string content_html;  // the rendered page body
 
   boost::json::value ToJson() const;

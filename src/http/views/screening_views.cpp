@@ -387,6 +387,13 @@ json::object RecontactDoneView(const PageTexts& t, const app::RecontactReceipt& 
   return v;
 }
 
+std::string_view RequestStage(std::string_view status) {
+  if (status == "new") return "received";
+  if (status == "qualified" || status == "assigned") return "being_handled";
+  if (status == "in_contact") return "tried_to_reach";
+  return "closed";
+}
+
 json::object RequestStatusView(const PageTexts& t, const std::string& reference,
                                const app::RecontactReceipt* receipt) {
   json::object v;
@@ -411,7 +418,17 @@ json::object RequestStatusView(const PageTexts& t, const std::string& reference,
                                           {"day", TwoDigits(day.day)},
                                           {"month", TwoDigits(day.month)},
                                           {"year", std::to_string(day.year)}})}});
-  v["status_text"] = t(a.status == "new" ? "req_status_new" : "req_status_other");
+  // The stage only (issue 11): never the urgency, an outcome or a note.
+  const std::string stage(RequestStage(a.status));
+  v["status_text"] = t("req_stage_" + stage);
+  v["stage"] = stage;
+  v["closed"] = stage == "closed";
+  v["help_numbers"] =
+      json::array{json::object{{"href", "tel:3114"}, {"label", t("res_crisis_3114")}},
+                  json::object{{"href", "tel:15"}, {"label", t("res_crisis_15")}},
+                  json::object{{"href", "tel:112"}, {"label", t("res_crisis_112")}},
+                  json::object{{"href", "sms:114"}, {"label", t("res_crisis_114")}}};
+  v["ask_again_href"] = t.prefix() + "/depistage";
   return v;
 }
 

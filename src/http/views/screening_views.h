@@ -91,7 +91,12 @@ boost::json::object RecontactErrorView(const PageTexts& t, const Status& error,
                                        const app::ScreeningOutcome* screening,
                                        const FormData& typed);
 boost::json::object RecontactDoneView(const PageTexts& t, const app::RecontactReceipt& r);
-// `receipt` null: not found.
+// The stage a parent is told of an alert status (issue 11): "received"
+// (new), "being_handled" (qualified, assigned), "tried_to_reach"
+// (in_contact), "closed".
+std::string_view RequestStage(std::string_view status);
+// `receipt` null: not found. Shows the stage, and always the emergency
+// numbers and how to ask again.
 boost::json::object RequestStatusView(const PageTexts& t, const std::string& reference,
                                       const app::RecontactReceipt* receipt);
 

@@ -22,6 +22,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/postgres_accounts.h"
+#include "storage/postgres/postgres_alerts.h"
 #include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
@@ -44,31 +45,26 @@ using postgres_internal::Trimmed;
   "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, " \
   "commune_code, territory_code, source, answers, score, band, item10_positive, "         \
   "threshold_set_id, threshold_version, level"
-#define PARCOURS_ALERT_COLS                                                               \
-  "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, " \
-  "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "         \
-  "suspected_flood"
-
 constexpr StatementDef kInsertScreening{
     "parcours_insert_screening",
     "INSERT INTO screenings (" PARCOURS_SCREENING_COLS
     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)"};
 constexpr StatementDef kFindScreening{
     "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
-constexpr StatementDef kInsertAlert{
-    "parcours_insert_alert", "INSERT INTO alerts (" PARCOURS_ALERT_COLS
-                             ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"};
+constexpr StatementDef kInsertAlert{"parcours_insert_alert",
+                                    "INSERT INTO alerts (" PARCOURS_PG_ALERT_COLS
+                                    ") VALUES (" PARCOURS_PG_ALERT_PLACEHOLDERS ")"};
 constexpr StatementDef kFindAlert{"parcours_find_alert",
-                                  "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
+                                  "SELECT " PARCOURS_PG_ALERT_COLS " FROM alerts WHERE id = $1"};
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
-                                             "SELECT " PARCOURS_ALERT_COLS
+                                             "SELECT " PARCOURS_PG_ALERT_COLS
                                              " FROM alerts WHERE reference = $1"};
 constexpr StatementDef kFindAlertByScreening{"parcours_find_alert_by_screening",
-                                             "SELECT " PARCOURS_ALERT_COLS
+                                             "SELECT " PARCOURS_PG_ALERT_COLS
                                              " FROM alerts WHERE screening_id = $1"};
 constexpr StatementDef kFindOpenAlertByContact{
     "parcours_find_open_alert_by_contact",
-    "SELECT " PARCOURS_ALERT_COLS
+    "SELECT " PARCOURS_PG_ALERT_COLS
     " FROM alerts WHERE territory_code = $1 AND contact_key IS NOT NULL AND status <> 'closed' "
     "AND $2 = ANY (string_to_array(contact_key, ' ')) ORDER BY created_at LIMIT 1"};
 constexpr StatementDef kGetSetting{"parcours_get_setting",
@@ -82,7 +78,7 @@ constexpr StatementDef kInsertSettingIfAbsent{
     "RETURNING name"};
 // COLLATE "C": the same byte order as SQLite, whatever the database locale.
 constexpr StatementDef kListAlerts{"parcours_list_alerts",
-                                   "SELECT " PARCOURS_ALERT_COLS
+                                   "SELECT " PARCOURS_PG_ALERT_COLS
                                    " FROM alerts WHERE territory_code = $1 "
                                    "ORDER BY deadline_at, created_at, id COLLATE \"C\" LIMIT $2"};
 constexpr StatementDef kAppendAudit{
@@ -95,7 +91,6 @@ constexpr StatementDef kListAudit{
     "FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id"};
 
 #undef PARCOURS_SCREENING_COLS
-#undef PARCOURS_ALERT_COLS
 
 Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
   ScreeningRecord s;
@@ -125,29 +120,6 @@ Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
   return s;
 }
 
-Result<AlertRecord> ReadAlert(Rows& q, int row) {
-  AlertRecord a;
-  a.id = q.Text(row, 0);
-  a.reference = q.Text(row, 1);
-  a.created_at = q.Int(row, 2);
-  a.kind = q.Text(row, 3);
-  a.screening_id = q.OptText(row, 4);
-  a.territory_code = q.Text(row, 5);
-  RowDecoder stored("alerts", a.id);
-  a.urgency = stored.Enum("urgency", q.Text(row, 6), domain::ParseUrgency);
-  a.deadline_at = q.Int(row, 7);
-  a.status = q.Text(row, 8);
-  a.crisis = q.Bool(row, 9);
-  a.contact_sealed = q.Bytes(row, 10);
-  a.updated_at = q.Int(row, 11);
-  a.sub_territory_code = q.OptText(row, 12);
-  a.contact_key = q.OptText(row, 13);
-  a.suspected_flood = q.Bool(row, 14);
-  if (q.corrupt()) return Status::Internal("corrupt row in alert " + a.id);
-  if (!stored.status().ok()) return stored.status();
-  return a;
-}
-
 // Repositories over one open transaction. Remembers the first failure of a
 // repository call: the transaction is then rolled back even if the callback
 // goes on and returns OK (PostgreSQL would refuse anything after it anyway).
@@ -170,6 +142,11 @@ class PgTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
     return *follow_up_;
+  }
+
+  AlertRepository& alerts() override {
+    if (!alerts_) alerts_ = postgres_internal::MakePostgresAlerts(c_, &first_error_);
+    return *alerts_;
   }
 
   ConsultationRepository& consultations() override {
@@ -214,21 +191,7 @@ class PgTransaction : public Transaction {
 
   Status InsertAlert(const AlertRecord& a) override {
     Params p;
-    p.Text(a.id)
-        .Text(a.reference)
-        .Int(a.created_at)
-        .Text(a.kind)
-        .OptText(a.screening_id)
-        .Text(a.territory_code)
-        .Text(domain::ToString(a.urgency))
-        .Int(a.deadline_at)
-        .Text(a.status)
-        .Bool(a.crisis)
-        .Bytes(a.contact_sealed)
-        .Int(a.updated_at)
-        .OptText(a.sub_territory_code)
-        .OptText(a.contact_key)
-        .Bool(a.suspected_flood);
+    postgres_internal::AddAlertParams(p, a);
     return Exec(kInsertAlert, p);
   }
 
@@ -248,7 +211,7 @@ class PgTransaction : public Transaction {
       if (!r.ok()) return r.status();
       Rows q(r->get());
       if (q.size() == 0) continue;
-      auto a = ReadAlert(q, 0);
+      auto a = postgres_internal::ReadAlertRow(q, 0);
       if (!a.ok()) return Track(a.status());
       return std::optional<AlertRecord>(std::move(*a));
     }
@@ -269,7 +232,7 @@ class PgTransaction : public Transaction {
     std::vector<AlertRecord> out;
     out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
-      auto a = ReadAlert(q, i);
+      auto a = postgres_internal::ReadAlertRow(q, i);
       if (!a.ok()) return Track(a.status());
       out.push_back(std::move(*a));
     }
@@ -356,7 +319,7 @@ class PgTransaction : public Transaction {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     if (q.size() == 0) return std::optional<AlertRecord>();
-    auto a = ReadAlert(q, 0);
+    auto a = postgres_internal::ReadAlertRow(q, 0);
     if (!a.ok()) return Track(a.status());
     return std::optional<AlertRecord>(std::move(*a));
   }
@@ -366,6 +329,7 @@ class PgTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<FollowUpRepository> follow_up_;
+  std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
 };
 

@@ -17,6 +17,7 @@
 #include "storage/codec.h"
 #include "storage/migrations.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_alerts.h"
 #include "storage/sqlite/sqlite_consultations.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
@@ -25,7 +26,9 @@
 namespace parcours::storage {
 namespace {
 
+using sqlite_internal::BindAlertRow;
 using sqlite_internal::Conn;
+using sqlite_internal::kAlertColumns;
 using sqlite_internal::OpenConn;
 using sqlite_internal::Stmt;
 
@@ -33,11 +36,6 @@ constexpr const char* kScreeningCols =
     "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, "
     "commune_code, territory_code, source, answers, score, band, item10_positive, "
     "threshold_set_id, threshold_version, level";
-constexpr const char* kAlertCols =
-    "id, reference, created_at, kind, screening_id, territory_code, urgency, deadline_at, "
-    "status, crisis, contact_sealed, updated_at, sub_territory_code, contact_key, "
-    "suspected_flood";
-
 Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   ScreeningRecord s;
   s.id = q.Text(0);
@@ -65,28 +63,6 @@ Result<ScreeningRecord> ReadScreening(const Stmt& q) {
   return s;
 }
 
-Result<AlertRecord> ReadAlert(const Stmt& q) {
-  AlertRecord a;
-  a.id = q.Text(0);
-  a.reference = q.Text(1);
-  a.created_at = q.Int(2);
-  a.kind = q.Text(3);
-  a.screening_id = q.OptText(4);
-  a.territory_code = q.Text(5);
-  RowDecoder row("alerts", a.id);
-  a.urgency = row.Enum("urgency", q.Text(6), domain::ParseUrgency);
-  a.deadline_at = q.Int(7);
-  a.status = q.Text(8);
-  a.crisis = q.Int(9) != 0;
-  a.contact_sealed = q.Blob(10);
-  a.updated_at = q.Int(11);
-  a.sub_territory_code = q.OptText(12);
-  a.contact_key = q.OptText(13);
-  a.suspected_flood = q.Int(14) != 0;
-  if (!row.status().ok()) return row.status();
-  return a;
-}
-
 class SqliteTransaction : public Transaction {
  public:
   explicit SqliteTransaction(Conn& c) : c_(c) {}
@@ -108,6 +84,11 @@ class SqliteTransaction : public Transaction {
   FollowUpRepository& follow_up() override {
     if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
     return *follow_up_;
+  }
+
+  AlertRepository& alerts() override {
+    if (!alerts_) alerts_ = sqlite_internal::MakeSqliteAlerts(c_, &first_error_);
+    return *alerts_;
   }
 
   ConsultationRepository& consultations() override {
@@ -157,42 +138,28 @@ class SqliteTransaction : public Transaction {
   }
 
   Status InsertAlert(const AlertRecord& a) override {
-    static const std::string sql = std::string("INSERT INTO alerts (") + kAlertCols +
-                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    static const std::string sql = std::string("INSERT INTO alerts (") + kAlertColumns +
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     Stmt q(c_, sql.c_str());
-    q.Bind(a.id)
-        .Bind(a.reference)
-        .Bind(a.created_at)
-        .Bind(a.kind)
-        .Bind(a.screening_id)
-        .Bind(a.territory_code)
-        .Bind(domain::ToString(a.urgency))
-        .Bind(a.deadline_at)
-        .Bind(a.status)
-        .Bind(a.crisis)
-        .Bind(a.contact_sealed)
-        .Bind(a.updated_at)
-        .Bind(a.sub_territory_code)
-        .Bind(a.contact_key)
-        .Bind(a.suspected_flood);
+    BindAlertRow(q, a);
     return Note(q.Run());
   }
 
   Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
     static const std::string sql =
-        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE id = ?";
+        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?";
     return FindOneAlert(sql.c_str(), id);
   }
 
   Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view ref) override {
     static const std::string sql =
-        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE reference = ?";
+        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE reference = ?";
     return FindOneAlert(sql.c_str(), ref);
   }
 
   Result<std::optional<AlertRecord>> FindAlertByScreening(std::string_view screening) override {
     static const std::string sql =
-        std::string("SELECT ") + kAlertCols + " FROM alerts WHERE screening_id = ?";
+        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE screening_id = ?";
     return FindOneAlert(sql.c_str(), screening);
   }
 
@@ -222,7 +189,7 @@ class SqliteTransaction : public Transaction {
   Result<std::optional<AlertRecord>> FindOpenAlertByContact(
       std::string_view territory, const std::vector<std::string>& hashes) override {
     static const std::string sql =
-        std::string("SELECT ") + kAlertCols +
+        std::string("SELECT ") + kAlertColumns +
         " FROM alerts WHERE territory_code = ? AND contact_key IS NOT NULL AND status <> 'closed' "
         "AND instr(' ' || contact_key || ' ', ' ' || ? || ' ') > 0 ORDER BY created_at LIMIT 1";
     for (const auto& h : hashes) {
@@ -230,7 +197,7 @@ class SqliteTransaction : public Transaction {
       Stmt q(c_, sql.c_str());
       q.Bind(territory).Bind(h);
       if (q.Step()) {
-        auto a = ReadAlert(q);
+        auto a = sqlite_internal::ReadAlertRow(q);
         if (!a.ok()) return Note(a.status());
         return std::optional<AlertRecord>(std::move(*a));
       }
@@ -240,14 +207,14 @@ class SqliteTransaction : public Transaction {
   }
 
   Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
-    static const std::string sql = std::string("SELECT ") + kAlertCols +
+    static const std::string sql = std::string("SELECT ") + kAlertColumns +
                                    " FROM alerts WHERE territory_code = ? "
                                    "ORDER BY deadline_at, created_at, id LIMIT ?";
     Stmt q(c_, sql.c_str());
     q.Bind(territory).Bind(limit);
     std::vector<AlertRecord> out;
     while (q.Step()) {
-      auto a = ReadAlert(q);
+      auto a = sqlite_internal::ReadAlertRow(q);
       if (!a.ok()) return Note(a.status());
       out.push_back(std::move(*a));
     }
@@ -294,7 +261,7 @@ class SqliteTransaction : public Transaction {
     Stmt q(c_, sql);
     q.Bind(key);
     if (q.Step()) {
-      auto a = ReadAlert(q);
+      auto a = sqlite_internal::ReadAlertRow(q);
       if (!a.ok()) return Note(a.status());
       return std::optional<AlertRecord>(std::move(*a));
     }
@@ -307,6 +274,7 @@ class SqliteTransaction : public Transaction {
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
   std::unique_ptr<FollowUpRepository> follow_up_;
+  std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
 };
 

@@ -100,6 +100,7 @@ class FailingStorage : public storage::Storage {
     // Follow-up writes are not counted: a failed AppendAudit or commit of
     // the same transaction rolls them back (tests/unit/app/records/).
     storage::FollowUpRepository& follow_up() override { return tx_.follow_up(); }
+    storage::AlertRepository& alerts() override { return tx_.alerts(); }
     // Consultations: InsertConsultation counts as a write.
     storage::ConsultationRepository& consultations() override {
       if (!consultations_) consultations_.emplace(*this, tx_.consultations());

@@ -1,0 +1,163 @@
+#include "app/alerts/alert_feed.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "core/thread_annotations.h"
+#include "storage/storage.h"
+
+namespace parcours::app {
+
+struct AlertFeed::Impl {
+  Impl(storage::Storage& s, Options o) : storage(s), opt(o) {}
+
+  struct Sub {
+    domain::Principal principal;
+    Deliver deliver;
+  };
+
+  storage::Storage& storage;
+  const Options opt;
+
+  mutable core::Mutex mu;
+  std::condition_variable cv;
+  bool nudged GUARDED_BY(mu) = false;
+  bool stopping GUARDED_BY(mu) = false;
+  bool started GUARDED_BY(mu) = false;
+  std::map<std::uint64_t, Sub> subs GUARDED_BY(mu);
+  std::uint64_t next_id GUARDED_BY(mu) = 1;
+  std::atomic<std::int64_t> cursor{0};
+  std::thread thread;
+
+  void Run() {
+    auto next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
+    for (;;) {
+      {
+        core::MutexLock lock(mu);
+        if (!nudged && !stopping) {
+          std::unique_lock<std::mutex> wait(mu.native(), std::adopt_lock);
+          cv.wait_for(wait, opt.poll_interval);
+          wait.release();
+        }
+        if (stopping) return;
+        nudged = false;
+      }
+      Poll();
+      if (std::chrono::steady_clock::now() >= next_heartbeat) {
+        next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
+        Dispatch(nullptr);
+      }
+    }
+  }
+
+  void Poll() {
+    for (;;) {
+      std::vector<storage::AlertEventRecord> events;
+      const std::int64_t after = cursor.load();
+      Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+        auto r = tx.alerts().EventsAfter(after, opt.batch);
+        if (!r.ok()) return r.status();
+        events = std::move(*r);
+        return Status::Ok();
+      });
+      if (!st.ok()) {
+        log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
+        return;
+      }
+      for (const auto& e : events) {
+        Dispatch(&e);
+        cursor.store(e.seq);
+      }
+      if (static_cast<int>(events.size()) < opt.batch) return;
+    }
+  }
+
+  // Delivers to every subscriber in scope (all of them for a heartbeat);
+  // drops those that refuse. Deliveries only queue bytes: done under mu.
+  void Dispatch(const storage::AlertEventRecord* e) {
+    core::MutexLock lock(mu);
+    for (auto it = subs.begin(); it != subs.end();) {
+      const bool in_scope =
+          e == nullptr || domain::InScope(it->second.principal, e->territory_code);
+      if (in_scope && !it->second.deliver(e)) {
+        it = subs.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+};
+
+AlertFeed::AlertFeed(storage::Storage& storage, Options options)
+    : impl_(std::make_unique<Impl>(storage, options)) {}
+
+AlertFeed::~AlertFeed() { Stop(); }
+
+Status AlertFeed::Start() {
+  {
+    core::MutexLock lock(impl_->mu);
+    if (impl_->started) return Status::Ok();
+  }
+  std::int64_t last = 0;
+  Status st = impl_->storage.Read([&](storage::Transaction& tx) -> Status {
+    auto r = tx.alerts().LastEventSeq();
+    if (!r.ok()) return r.status();
+    last = *r;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  impl_->cursor.store(last);
+  core::MutexLock lock(impl_->mu);
+  if (impl_->started) return Status::Ok();
+  impl_->started = true;
+  impl_->stopping = false;
+  impl_->thread = std::thread([this] { impl_->Run(); });
+  return Status::Ok();
+}
+
+void AlertFeed::Stop() {
+  {
+    core::MutexLock lock(impl_->mu);
+    if (!impl_->started) return;
+    impl_->stopping = true;
+    impl_->started = false;
+  }
+  impl_->cv.notify_all();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  core::MutexLock lock(impl_->mu);
+  impl_->subs.clear();
+}
+
+std::uint64_t AlertFeed::Subscribe(domain::Principal principal, Deliver deliver) {
+  core::MutexLock lock(impl_->mu);
+  const std::uint64_t id = impl_->next_id++;
+  impl_->subs.emplace(id, Impl::Sub{std::move(principal), std::move(deliver)});
+  return id;
+}
+
+void AlertFeed::Unsubscribe(std::uint64_t id) {
+  core::MutexLock lock(impl_->mu);
+  impl_->subs.erase(id);
+}
+
+void AlertFeed::Nudge() {
+  {
+    core::MutexLock lock(impl_->mu);
+    impl_->nudged = true;
+  }
+  impl_->cv.notify_all();
+}
+
+int AlertFeed::subscribers() const {
+  core::MutexLock lock(impl_->mu);
+  return static_cast<int>(impl_->subs.size());
+}
+
+std::int64_t AlertFeed::cursor() const { return impl_->cursor.load(); }
+
+}  // namespace parcours::app
