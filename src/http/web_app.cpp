@@ -17,6 +17,8 @@
 #include "app/geography.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
+#include "app/records/record_service.h"
+#include "app/records/referral_service.h"
 #include "app/screening/recontact_service.h"
 #include "app/screening/screening_service.h"
 #include "core/log.h"
@@ -134,6 +136,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.consultations = std::make_unique<app::ConsultationService>(
       *ctx.pathway, storage, clock, random, *ctx.communes, ctx.directory.get());
 
+  ctx.records = std::make_unique<app::RecordService>(storage, clock, random, sealer,
+                                                     ctx.pathway->defaults().timing());
+  ctx.referrals = std::make_unique<app::ReferralService>(storage, clock, random, sealer);
+
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
   RegisterPageRoutes(r, ctx);
@@ -143,6 +149,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterQuickExitRoutes(r, ctx);
   RegisterAuthRoutes(r, ctx);
   RegisterAccountRoutes(r, ctx);
+  RegisterRecordRoutes(r, ctx);
   RegisterAlertApiRoutes(r, ctx);
   RegisterAlertPageRoutes(r, ctx);
   RegisterAlertReportRoutes(r, ctx);

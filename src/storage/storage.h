@@ -33,6 +33,7 @@
 #include "storage/alert_repository.h"
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
+#include "storage/follow_up_repository.h"
 #include "storage/records.h"
 
 namespace parcours::storage {
@@ -76,6 +77,8 @@ class Transaction {
   virtual DirectoryRepository& directory() = 0;
   // Accounts, sessions, login throttling, one-time tokens, audit search.
   virtual AccountRepository& accounts() = 0;
+  // Follow-up records, share codes, attempt counters, referrals.
+  virtual FollowUpRepository& follow_up() = 0;
   // The alert circuit: state changes with their events, inbox searches.
   virtual AlertRepository& alerts() = 0;
   // What a screening made in consultation adds to it (context, professional,

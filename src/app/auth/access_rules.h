@@ -34,4 +34,19 @@ inline constexpr AccessRule kAlertsRaise{"alerts.raise", {Role::kProfessional}};
 inline constexpr AccessRule kConsultationsCreate{"consultations.create", {Role::kProfessional}};
 inline constexpr AccessRule kConsultationsRead{"consultations.read", {Role::kProfessional}};
 
+// Follow-up records (issue 13): created by a first-line professional; read
+// by the professionals a record is shared with (a specialised team it was
+// referred to included), in the record's territory; attaching a parent's
+// screening by share code; FHIR QuestionnaireResponse of a record.
+inline constexpr AccessRule kRecordsCreate{"records.create", {Role::kProfessional}};
+inline constexpr AccessRule kRecordsRead{"records.read",
+                                         {Role::kProfessional, Role::kSpecialisedTeam}};
+inline constexpr AccessRule kRecordsWrite{"records.write",
+                                          {Role::kProfessional, Role::kSpecialisedTeam}};
+// Referrals: sent by first-line professionals, received by specialised teams.
+inline constexpr AccessRule kReferralsSend{"referrals.send", {Role::kProfessional}};
+inline constexpr AccessRule kReferralsReceive{"referrals.receive", {Role::kSpecialisedTeam}};
+inline constexpr AccessRule kReferralsAct{"referrals.act",
+                                          {Role::kProfessional, Role::kSpecialisedTeam}};
+
 }  // namespace parcours::app::access

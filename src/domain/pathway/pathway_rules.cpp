@@ -179,6 +179,16 @@ Status PathwayRules::Apply(const json::object& o, const std::string& where) {
       if (!s->ok()) return *s;
     }
     timing_ = TimingRules{*a, *b, *c};
+    for (auto [key, field] : {std::pair{"epnp_from_week", &TimingRules::epnp_from_week},
+                              std::pair{"epnp_until_week", &TimingRules::epnp_until_week}}) {
+      if (!v->as_object().contains(key)) continue;
+      auto w = Int(v->as_object(), key, p, 1, 52);
+      if (!w.ok()) return w.status();
+      timing_.*field = *w;
+    }
+    if (timing_.epnp_until_week < timing_.epnp_from_week) {
+      return Bad(p + ".epnp_until_week", "must not be before epnp_from_week");
+    }
   }
   return Status::Ok();
 }

@@ -56,6 +56,10 @@ struct TimingRules {
   int validated_from_week = 4;    // EPDS validated from about week 4 after birth
   int baby_blues_until_week = 2;  // a result before this carries a baby-blues note
   int second_peak_week = 6;       // reminder target
+  // The postnatal interview (EPNP) window, in weeks after birth: the
+  // follow-up record's next screening dates (optional keys; these defaults).
+  int epnp_from_week = 4;
+  int epnp_until_week = 8;
 };
 
 // What the pathway suggests for one result.

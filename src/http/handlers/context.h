@@ -32,6 +32,8 @@ class RecontactGate;
 class PasswordHasher;
 class AuthService;
 class AccountService;
+class RecordService;
+class ReferralService;
 class AlertService;
 class AlertFeed;
 class AlertEscalation;
@@ -71,6 +73,9 @@ struct WebContext {
   std::unique_ptr<app::PasswordHasher> hasher;
   std::unique_ptr<app::AuthService> auth;
   std::unique_ptr<app::AccountService> accounts;
+  // Follow-up records, share codes and referrals (issue 13).
+  std::unique_ptr<app::RecordService> records;
+  std::unique_ptr<app::ReferralService> referrals;
   // The alert circuit (issue 11): inbox, commands, the live feed of events
   // (server-sent events) and the escalation sweep.
   std::unique_ptr<app::AlertService> alerts;
@@ -129,6 +134,9 @@ void RegisterDirectoryRoutes(Router& r, WebContext& ctx);      // nearest help: 
 void RegisterQuickExitRoutes(Router& r, WebContext& ctx);      // /sortie
 void RegisterAuthRoutes(Router& r, WebContext& ctx);           // session API, login, enrolment
 void RegisterAccountRoutes(Router& r, WebContext& ctx);        // accounts, links, audit log
+void RegisterRecordRoutes(Router& r, WebContext& ctx);         // follow-up records, referrals, FHIR
+void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
+void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
 void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
 void RegisterAlertReportRoutes(Router& r, WebContext& ctx);   // /signaler, /pro/alertes/nouvelle…

@@ -162,6 +162,7 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
                               NearbyHelp(ctx, t, out.record, help_level, 5), std::move(urgent));
   v["form_token"] = ctx.results->FormToken(out.record.id);
   v["quick_exit_token"] = ctx.results->ResultToken(out.record.id, pc.embedded);
+  v["share_screening_id"] = out.record.id;  // partial_share_offer
   return Render(ctx, req, pc, "screening_result", "res_title", std::move(v));
 }
 

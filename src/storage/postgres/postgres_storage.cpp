@@ -26,6 +26,7 @@
 #include "storage/postgres/postgres_alerts.h"
 #include "storage/postgres/postgres_consultations.h"
 #include "storage/postgres/postgres_directory.h"
+#include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
 
 namespace parcours::storage {
@@ -137,6 +138,11 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  FollowUpRepository& follow_up() override {
+    if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
+    return *follow_up_;
   }
 
   AlertRepository& alerts() override {
@@ -295,6 +301,7 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
 };

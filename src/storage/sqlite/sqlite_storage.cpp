@@ -20,6 +20,7 @@
 #include "storage/sqlite/sqlite_alerts.h"
 #include "storage/sqlite/sqlite_consultations.h"
 #include "storage/sqlite/sqlite_directory.h"
+#include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
 
 namespace parcours::storage {
@@ -78,6 +79,11 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   AccountRepository& accounts() override {
     if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
     return *accounts_;
+  }
+
+  FollowUpRepository& follow_up() override {
+    if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
+    return *follow_up_;
   }
 
   AlertRepository& alerts() override {
@@ -255,6 +261,7 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   Status first_error_;
   std::unique_ptr<DirectoryRepository> directory_;
   std::unique_ptr<AccountRepository> accounts_;
+  std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
 };

@@ -97,6 +97,9 @@ class FailingStorage : public storage::Storage {
     storage::DirectoryRepository& directory() override { return tx_.directory(); }
     // Accounts are not under fault injection here (no use case of this file writes them).
     storage::AccountRepository& accounts() override { return tx_.accounts(); }
+    // Follow-up writes are not counted: a failed AppendAudit or commit of
+    // the same transaction rolls them back (tests/unit/app/records/).
+    storage::FollowUpRepository& follow_up() override { return tx_.follow_up(); }
     storage::AlertRepository& alerts() override { return tx_.alerts(); }
     // Consultations: InsertConsultation counts as a write.
     storage::ConsultationRepository& consultations() override {

@@ -56,6 +56,22 @@ const std::map<std::string, std::string>& Matrix() {
       {"POST /api/v1/invitations", "coordinator admin"},
       {"POST /api/v1/users/{id}/password-reset", "admin"},
       {"GET /api/v1/audit", "coordinator admin"},
+      // Follow-up records, referrals, FHIR (issue 13). Their {record} and
+      // {referral} are not accounts: scope is tested in
+      // tests/unit/app/records/ and tests/functional/records.test.mjs.
+      {"GET /pro/dossiers", "professional specialised_team"},
+      {"POST /pro/dossiers", "professional"},
+      {"GET /pro/dossiers/{record}", "professional specialised_team"},
+      {"POST /pro/dossiers/{record}/notes", "professional specialised_team"},
+      {"POST /pro/dossiers/{record}/partage", "professional specialised_team"},
+      {"POST /pro/dossiers/{record}/code", "professional specialised_team"},
+      {"POST /pro/dossiers/{record}/autre-parent", "professional specialised_team"},
+      {"GET /pro/orientations/nouvelle", "professional"},
+      {"POST /pro/orientations", "professional"},
+      {"GET /pro/orientations", "professional"},
+      {"GET /pro/orientations/recues", "specialised_team"},
+      {"POST /pro/orientations/{referral}", "professional specialised_team"},
+      {"GET /fhir/QuestionnaireResponse", "professional specialised_team"},
       // The alert circuit (issue 11).
       {"GET /pro/alertes", "responder coordinator"},
       {"GET /pro/alertes/{id}", "responder coordinator"},
