@@ -208,6 +208,8 @@ test('GET /fhir/Questionnaire/epds: public FHIR R4, LOINC 71354-5, 10 choice ite
   assert.match(res.headers.get('content-type'), /^application\/fhir\+json/);
   const q = await res.json();
   assert.equal(q.resourceType, 'Questionnaire');
+  // The canonical URL the QuestionnaireResponses of a record point at.
+  assert.equal(q.url, `${srv.base}/fhir/Questionnaire/epds`);
   assert.deepEqual(q.code, [{ system: 'http://loinc.org', code: '71354-5', display: 'Edinburgh Postnatal Depression Scale [EPDS]' }]);
   assert.match(q.copyright, /Royal College of Psychiatrists/);
   assert.equal(q.item.length, 10);

@@ -16,6 +16,7 @@
 #include "app/auth/auth_service.h"
 #include "app/pathway_config.h"
 #include "http/form.h"
+#include "http/handlers/base_url.h"
 #include "http/handlers/context.h"
 #include "http/json_body.h"
 
@@ -53,16 +54,6 @@ std::optional<domain::TimestampMs> ParseDay(const std::string& s) {
   tm.tm_mon = m - 1;
   tm.tm_mday = d;
   return static_cast<domain::TimestampMs>(timegm(&tm)) * 1000;
-}
-
-std::string BaseUrl(const WebContext& ctx, const Request& req) {
-  if (!ctx.options.public_url.empty()) {
-    std::string u = ctx.options.public_url;
-    while (!u.empty() && u.back() == '/') u.pop_back();
-    return u;
-  }
-  std::string scheme = req.Header("x-forwarded-proto") == "https" ? "https" : "http";
-  return scheme + "://" + std::string(req.Header("host"));
 }
 
 std::string RoleLabel(const WebContext& ctx, const std::string& role) {

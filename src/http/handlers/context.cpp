@@ -4,6 +4,7 @@
 
 #include "app/demo_mode.h"
 #include "core/log.h"
+#include "http/handlers/base_url.h"
 #include "http/views/page_view.h"
 
 namespace parcours::http {
@@ -14,6 +15,16 @@ Response JsonResponse(int status, const boost::json::value& v) {
   r.content_type = "application/json";
   r.body = boost::json::serialize(v);
   return r;
+}
+
+std::string BaseUrl(const WebContext& ctx, const Request& req) {
+  if (!ctx.options.public_url.empty()) {
+    std::string u = ctx.options.public_url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  std::string scheme = req.Header("x-forwarded-proto") == "https" ? "https" : "http";
+  return scheme + "://" + std::string(req.Header("host"));
 }
 
 void AddPage(Router& r, WebContext& ctx, const std::string& method, const std::string& path,

@@ -12,7 +12,9 @@
 #include "app/pathway_config.h"
 #include "app/screening/screening_service.h"
 #include "http/form.h"
+#include "http/handlers/base_url.h"
 #include "http/handlers/context.h"
+#include "http/handlers/fhir.h"
 
 namespace parcours::http {
 namespace {
@@ -25,11 +27,12 @@ json::object CodingJson(const std::string& system, const domain::LoincCoding& c)
   return {{"system", system}, {"code", c.code}, {"display", c.display}};
 }
 
-json::object QuestionnaireResource(const domain::Questionnaire& q,
-                                   const domain::LoincCodes& loinc) {
+json::object QuestionnaireResource(const domain::Questionnaire& q, const domain::LoincCodes& loinc,
+                                   const std::string& base_url) {
   json::object r;
   r["resourceType"] = "Questionnaire";
   r["id"] = q.instrument();
+  r["url"] = FhirQuestionnaireUrl(base_url);
   r["language"] = q.language();
   r["name"] = "EPDS";
   r["title"] = q.title();
@@ -73,34 +76,35 @@ json::object QuestionnaireResource(const domain::Questionnaire& q,
   return r;
 }
 
+}  // namespace
+
 Response FhirJson(int status, const json::value& v) {
-  Response r;
-  r.status = status;
+  Response r = JsonResponse(status, v);
   r.content_type = "application/fhir+json; charset=utf-8";
-  r.body = json::serialize(v);
   return r;
 }
 
-// An OperationOutcome, as FHIR clients expect errors.
-Response FhirError(int status, const std::string& code, const std::string& text) {
+Response FhirOutcome(int status, const std::string& code, const std::string& text) {
   json::object issue{{"severity", "error"}, {"code", code}, {"diagnostics", text}};
   return FhirJson(status, json::object{{"resourceType", "OperationOutcome"},
                                        {"issue", json::array{std::move(issue)}}});
 }
 
-}  // namespace
+std::string FhirQuestionnaireUrl(const std::string& base_url) {
+  return base_url + "/fhir/Questionnaire/epds";
+}
 
 void RegisterFhirRoutes(Router& r, WebContext& ctx) {
   r.Add("GET", "/fhir/Questionnaire/epds", RouteAccess::Public(), [&ctx](Request& req) {
     auto q = ParseForm(req.query);
-    if (!q.ok()) return FhirError(400, "invalid", q.status().message());
+    if (!q.ok()) return FhirOutcome(400, "invalid", q.status().message());
     const std::string language = q->Get("language").value_or("fr");
     const domain::Questionnaire* qn = ctx.pathway->Questionnaire(app::kParentInstrument, language);
     const domain::LoincCodes* loinc = ctx.pathway->epds_loinc();
     if (qn == nullptr || loinc == nullptr) {
-      return FhirError(404, "not-found", "no EPDS questionnaire in language " + language);
+      return FhirOutcome(404, "not-found", "no EPDS questionnaire in language " + language);
     }
-    return FhirJson(200, QuestionnaireResource(*qn, *loinc));
+    return FhirJson(200, QuestionnaireResource(*qn, *loinc, BaseUrl(ctx, req)));
   });
 }
 

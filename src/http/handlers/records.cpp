@@ -28,7 +28,9 @@
 #include "domain/questionnaire/loinc_codes.h"
 #include "domain/questionnaire/questionnaire.h"
 #include "http/form.h"
+#include "http/handlers/base_url.h"
 #include "http/handlers/context.h"
+#include "http/handlers/fhir.h"
 #include "http/views/score_chart.h"
 
 namespace parcours::http {
@@ -404,16 +406,6 @@ Response ReferralForm(WebContext& ctx, const Request& req, const std::string& re
 
 // --- FHIR ------------------------------------------------------------------------
 
-std::string BaseUrl(const WebContext& ctx, const Request& req) {
-  if (!ctx.options.public_url.empty()) {
-    std::string u = ctx.options.public_url;
-    while (!u.empty() && u.back() == '/') u.pop_back();
-    return u;
-  }
-  std::string scheme = req.Header("x-forwarded-proto") == "https" ? "https" : "http";
-  return scheme + "://" + std::string(req.Header("host"));
-}
-
 std::string FhirDateTime(domain::TimestampMs ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -458,25 +450,13 @@ json::object QuestionnaireResponse(const WebContext& ctx, const std::string& bas
   json::object qr;
   qr["resourceType"] = "QuestionnaireResponse";
   qr["id"] = s.id;
-  qr["questionnaire"] = base + "/fhir/Questionnaire/epds";
+  qr["questionnaire"] = FhirQuestionnaireUrl(base);
   qr["status"] = "completed";
   qr["subject"] = json::object{{"reference", "Patient/" + record_id}};
   qr["authored"] = FhirDateTime(s.created_at);
   qr["language"] = s.language;
   qr["item"] = std::move(items);
   return qr;
-}
-
-Response FhirJson(int status, const json::value& v) {
-  Response r = JsonResponse(status, v);
-  r.content_type = "application/fhir+json; charset=utf-8";
-  return r;
-}
-
-Response FhirOutcome(int status, const std::string& code, const std::string& text) {
-  json::object issue{{"severity", "error"}, {"code", code}, {"diagnostics", text}};
-  return FhirJson(status, json::object{{"resourceType", "OperationOutcome"},
-                                       {"issue", json::array{std::move(issue)}}});
 }
 
 }  // namespace
