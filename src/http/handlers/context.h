@@ -139,9 +139,7 @@ void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultat
 void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
 void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
-void RegisterAlertReportRoutes(Router& r, WebContext& ctx);   // /signaler, /pro/alertes/nouvelle…
-void RegisterConsultationRoutes(Router& r, WebContext& ctx);  // /pro/consultations and API
-void RegisterFhirRoutes(Router& r, WebContext& ctx);          // /fhir/Questionnaire/epds
+void RegisterAlertReportRoutes(Router& r, WebContext& ctx);  // /signaler, /pro/alertes/nouvelle…
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to
