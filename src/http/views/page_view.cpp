@@ -38,6 +38,7 @@ boost::json::value LayoutView::ToJson() const {
   o["demo"] = demo;
   o["quick_exit_href"] = quick_exit_href;
   o["quick_exit_js_url"] = quick_exit_js_url;
+  o["has_page_js"] = !page_js_url.empty();
   o["page_js_url"] = page_js_url;
   o["content"] = content_html;
   return o;
