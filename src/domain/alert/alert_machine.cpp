@@ -4,25 +4,10 @@
 #include <set>
 #include <utility>
 
+#include "domain/common/enum_names.h"
+
 namespace parcours::domain {
 namespace {
-
-template <typename E, std::size_t N>
-std::string_view Name(const std::array<std::pair<E, std::string_view>, N>& table, E v) {
-  for (const auto& [e, name] : table) {
-    if (e == v) return name;
-  }
-  return {};
-}
-
-template <typename E, std::size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, std::string_view>, N>& table,
-                       std::string_view s) {
-  for (const auto& [e, name] : table) {
-    if (name == s) return e;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<AlertStatus, std::string_view>, 5> kStatusNames{{
     {AlertStatus::kNew, "new"},
@@ -83,26 +68,30 @@ constexpr AlertTransition kTransitions[] = {
 
 }  // namespace
 
-std::string_view ToString(AlertStatus v) { return Name(kStatusNames, v); }
-std::string_view ToString(AlertEventType v) { return Name(kEventNames, v); }
-std::string_view ToString(CloseOutcome v) { return Name(kOutcomeNames, v); }
-std::string_view ToString(AttemptChannel v) { return Name(kChannelNames, v); }
-std::string_view ToString(AttemptOutcome v) { return Name(kAttemptOutcomeNames, v); }
-std::string_view ToString(AlertSource v) { return Name(kSourceNames, v); }
-std::optional<AlertStatus> ParseAlertStatus(std::string_view s) { return Parse(kStatusNames, s); }
+std::string_view ToString(AlertStatus v) { return EnumName(kStatusNames, v); }
+std::string_view ToString(AlertEventType v) { return EnumName(kEventNames, v); }
+std::string_view ToString(CloseOutcome v) { return EnumName(kOutcomeNames, v); }
+std::string_view ToString(AttemptChannel v) { return EnumName(kChannelNames, v); }
+std::string_view ToString(AttemptOutcome v) { return EnumName(kAttemptOutcomeNames, v); }
+std::string_view ToString(AlertSource v) { return EnumName(kSourceNames, v); }
+std::optional<AlertStatus> ParseAlertStatus(std::string_view s) {
+  return ParseEnum(kStatusNames, s);
+}
 std::optional<AlertEventType> ParseAlertEventType(std::string_view s) {
-  return Parse(kEventNames, s);
+  return ParseEnum(kEventNames, s);
 }
 std::optional<CloseOutcome> ParseCloseOutcome(std::string_view s) {
-  return Parse(kOutcomeNames, s);
+  return ParseEnum(kOutcomeNames, s);
 }
 std::optional<AttemptChannel> ParseAttemptChannel(std::string_view s) {
-  return Parse(kChannelNames, s);
+  return ParseEnum(kChannelNames, s);
 }
 std::optional<AttemptOutcome> ParseAttemptOutcome(std::string_view s) {
-  return Parse(kAttemptOutcomeNames, s);
+  return ParseEnum(kAttemptOutcomeNames, s);
 }
-std::optional<AlertSource> ParseAlertSource(std::string_view s) { return Parse(kSourceNames, s); }
+std::optional<AlertSource> ParseAlertSource(std::string_view s) {
+  return ParseEnum(kSourceNames, s);
+}
 
 bool IsOpen(AlertStatus s) { return s != AlertStatus::kClosed; }
 

@@ -3,25 +3,10 @@
 #include <array>
 #include <utility>
 
+#include "domain/common/enum_names.h"
+
 namespace parcours::domain {
 namespace {
-
-template <typename E, std::size_t N>
-std::string_view Name(const std::array<std::pair<E, std::string_view>, N>& table, E v) {
-  for (const auto& [e, name] : table) {
-    if (e == v) return name;
-  }
-  return {};
-}
-
-template <typename E, std::size_t N>
-std::optional<E> Parse(const std::array<std::pair<E, std::string_view>, N>& table,
-                       std::string_view s) {
-  for (const auto& [e, name] : table) {
-    if (name == s) return e;
-  }
-  return std::nullopt;
-}
 
 constexpr std::array<std::pair<Respondent, std::string_view>, 3> kRespondents{{
     {Respondent::kMother, "mother"},
@@ -54,16 +39,16 @@ constexpr std::array<std::pair<Urgency, std::string_view>, 4> kUrgencies{{
 
 }  // namespace
 
-std::string_view ToString(Respondent v) { return Name(kRespondents, v); }
-std::string_view ToString(Period v) { return Name(kPeriods, v); }
-std::string_view ToString(Band v) { return Name(kBands, v); }
-std::string_view ToString(CareLevel v) { return Name(kLevels, v); }
-std::string_view ToString(Urgency v) { return Name(kUrgencies, v); }
+std::string_view ToString(Respondent v) { return EnumName(kRespondents, v); }
+std::string_view ToString(Period v) { return EnumName(kPeriods, v); }
+std::string_view ToString(Band v) { return EnumName(kBands, v); }
+std::string_view ToString(CareLevel v) { return EnumName(kLevels, v); }
+std::string_view ToString(Urgency v) { return EnumName(kUrgencies, v); }
 
-std::optional<Respondent> ParseRespondent(std::string_view s) { return Parse(kRespondents, s); }
-std::optional<Period> ParsePeriod(std::string_view s) { return Parse(kPeriods, s); }
-std::optional<Band> ParseBand(std::string_view s) { return Parse(kBands, s); }
-std::optional<CareLevel> ParseCareLevel(std::string_view s) { return Parse(kLevels, s); }
-std::optional<Urgency> ParseUrgency(std::string_view s) { return Parse(kUrgencies, s); }
+std::optional<Respondent> ParseRespondent(std::string_view s) { return ParseEnum(kRespondents, s); }
+std::optional<Period> ParsePeriod(std::string_view s) { return ParseEnum(kPeriods, s); }
+std::optional<Band> ParseBand(std::string_view s) { return ParseEnum(kBands, s); }
+std::optional<CareLevel> ParseCareLevel(std::string_view s) { return ParseEnum(kLevels, s); }
+std::optional<Urgency> ParseUrgency(std::string_view s) { return ParseEnum(kUrgencies, s); }
 
 }  // namespace parcours::domain
