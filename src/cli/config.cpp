@@ -83,6 +83,13 @@ const std::vector<SettingSpec>& AllSettings() {
       {"alert-poll-ms", "1000",
        "milliseconds between two reads of the alert event log by the live inbox when nothing "
        "nudged it (events written by other instances; 100 to 60000)"},
+      // Issue 12: parents' reminders, the responders' digest, the retention purge.
+      {"digest-hour", "8",
+       "local hour (0-23) of the responders' daily digest, in their territory's time zone"},
+      {"retention-alert-contact-days", "90",
+       "days after an alert is closed before its contact details are erased (1 to 3650)"},
+      {"retention-reminder-days", "30",
+       "days after a reminder was sent or stopped before its row is deleted (1 to 3650)"},
       {"output", "", "output file (backup)"},
       // Directory commands (import, resource, subterritory, demo).
       {"dry-run", "false", "import: report what would change, write nothing"},

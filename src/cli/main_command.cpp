@@ -131,6 +131,16 @@ int Serve(const Config& c) {
   }
   wo.public_url = c.Get("public-url");
   {
+    auto alert_days = c.GetInt("retention-alert-contact-days", 1, 3650);
+    auto reminder_days = c.GetInt("retention-reminder-days", 1, 3650);
+    auto digest_hour = c.GetInt("digest-hour", 0, 23);
+    for (const Status* s : {&alert_days.status(), &reminder_days.status(), &digest_hour.status()}) {
+      if (!s->ok()) return FailMessage(*s);
+    }
+    wo.retention_alert_contact_days = *alert_days;
+    wo.retention_reminder_days = *reminder_days;
+  }
+  {
     auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
     if (!hashes.ok()) return FailMessage(hashes.status());
     wo.password_hash_concurrency = *hashes;
@@ -241,6 +251,9 @@ const std::vector<Command>& Commands() {
         "alert-poll-ms",
         "public-url",
         "password-hash-concurrency",
+        "digest-hour",
+        "retention-alert-contact-days",
+        "retention-reminder-days",
         "log-level"},
        Serve},
       {"migrate",

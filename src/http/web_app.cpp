@@ -12,6 +12,7 @@
 #include "app/auth/auth_service.h"
 #include "app/auth/password_hasher.h"
 #include "app/consultation/consultation_service.h"
+#include "app/notify/reminder_service.h"
 #include "app/demo_mode.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
@@ -139,6 +140,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.records = std::make_unique<app::RecordService>(storage, clock, random, sealer,
                                                      ctx.pathway->defaults().timing());
   ctx.referrals = std::make_unique<app::ReferralService>(storage, clock, random, sealer);
+  ctx.reminders = std::make_unique<app::ReminderService>(*ctx.screenings, storage, clock, random,
+                                                         sealer, options.public_url);
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
@@ -155,6 +158,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterAlertReportRoutes(r, ctx);
   RegisterConsultationRoutes(r, ctx);
   RegisterFhirRoutes(r, ctx);
+  RegisterReminderRoutes(r, ctx);
   return app;
 }
 

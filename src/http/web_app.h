@@ -39,6 +39,10 @@ struct WebOptions {
   // when nothing nudged it (events written by other instances).
   int escalation_interval = 60;
   int alert_poll_ms = 1000;
+  // Issue 12 (parents' reminders, purge): retention periods in days, shown
+  // on the privacy page and applied by the purge job.
+  int retention_alert_contact_days = 90;
+  int retention_reminder_days = 30;
 };
 
 class WebApp {

@@ -35,6 +35,8 @@
 #include "storage/directory_repository.h"
 #include "storage/follow_up_repository.h"
 #include "storage/records.h"
+#include "storage/reminder_repository.h"
+#include "storage/retention_repository.h"
 
 namespace parcours::storage {
 
@@ -84,6 +86,10 @@ class Transaction {
   // What a screening made in consultation adds to it (context, professional,
   // vulnerability factors), keyed by the screening id.
   virtual ConsultationRepository& consultations() = 0;
+  // Parents' reminders to screen again (issue 12).
+  virtual ReminderRepository& reminders() = 0;
+  // Erasure of personal data past its retention period (issue 12).
+  virtual RetentionRepository& retention() = 0;
 };
 
 class Storage {

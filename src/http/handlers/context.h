@@ -39,6 +39,7 @@ class AlertFeed;
 class AlertEscalation;
 class AlertReports;
 class ConsultationService;
+class ReminderService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -85,6 +86,8 @@ struct WebContext {
   std::unique_ptr<app::AlertReports> reports;
   // Consultation screenings of the professional side (issue 13).
   std::unique_ptr<app::ConsultationService> consultations;
+  // Parents' reminders to screen again (issue 12).
+  std::unique_ptr<app::ReminderService> reminders;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -140,6 +143,7 @@ void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Question
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
 void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
 void RegisterAlertReportRoutes(Router& r, WebContext& ctx);  // /signaler, /pro/alertes/nouvelle…
+void RegisterReminderRoutes(Router& r, WebContext& ctx);     // /rappel/inscription, /rappel/arret
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

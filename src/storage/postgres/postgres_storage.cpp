@@ -25,6 +25,8 @@
 #include "storage/postgres/postgres_accounts.h"
 #include "storage/postgres/postgres_alerts.h"
 #include "storage/postgres/postgres_consultations.h"
+#include "storage/postgres/postgres_reminders.h"
+#include "storage/postgres/postgres_retention.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
@@ -155,6 +157,16 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
       consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  ReminderRepository& reminders() override {
+    if (!reminders_) reminders_ = postgres_internal::MakePostgresReminders(c_, &first_error_);
+    return *reminders_;
+  }
+
+  RetentionRepository& retention() override {
+    if (!retention_) retention_ = postgres_internal::MakePostgresRetention(c_, &first_error_);
+    return *retention_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -304,6 +316,8 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<ReminderRepository> reminders_;
+  std::unique_ptr<RetentionRepository> retention_;
 };
 
 class Pool;

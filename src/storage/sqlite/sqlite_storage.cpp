@@ -19,6 +19,8 @@
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_alerts.h"
 #include "storage/sqlite/sqlite_consultations.h"
+#include "storage/sqlite/sqlite_reminders.h"
+#include "storage/sqlite/sqlite_retention.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
@@ -96,6 +98,16 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
       consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  ReminderRepository& reminders() override {
+    if (!reminders_) reminders_ = sqlite_internal::MakeSqliteReminders(c_, &first_error_);
+    return *reminders_;
+  }
+
+  RetentionRepository& retention() override {
+    if (!retention_) retention_ = sqlite_internal::MakeSqliteRetention(c_, &first_error_);
+    return *retention_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -264,6 +276,8 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<ReminderRepository> reminders_;
+  std::unique_ptr<RetentionRepository> retention_;
 };
 
 class SqliteStorage : public Storage {

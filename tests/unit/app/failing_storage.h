@@ -106,6 +106,10 @@ class FailingStorage : public storage::Storage {
       if (!consultations_) consultations_.emplace(*this, tx_.consultations());
       return *consultations_;
     }
+    // Reminders are not under fault injection: the failing AppendAudit or
+    // commit of the same transaction rolls them back.
+    storage::ReminderRepository& reminders() override { return tx_.reminders(); }
+    storage::RetentionRepository& retention() override { return tx_.retention(); }
 
    private:
     class FailingConsultations : public storage::ConsultationRepository {

@@ -1,0 +1,31 @@
+#include "storage/sqlite/sqlite_retention.h"
+
+#include "storage/sqlite/sqlite_internal.h"
+
+namespace parcours::storage::sqlite_internal {
+namespace {
+
+constexpr const char* kEraseClosedAlertContacts =
+    "UPDATE alerts SET contact_sealed = NULL, contact_key = NULL, reporter_sealed = NULL "
+    "WHERE status = 'closed' AND updated_at < ? AND (contact_sealed IS NOT NULL OR "
+    "contact_key IS NOT NULL OR reporter_sealed IS NOT NULL)";
+
+class SqliteRetention : public RetentionRepository, TxnStatements {
+ public:
+  SqliteRetention(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
+
+  Result<std::int64_t> EraseClosedAlertContacts(domain::TimestampMs before) override {
+    Stmt q(c_, kEraseClosedAlertContacts);
+    q.Bind(before);
+    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    return static_cast<std::int64_t>(sqlite3_changes(c_.db()));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<RetentionRepository> MakeSqliteRetention(Conn& c, Status* first_error) {
+  return std::make_unique<SqliteRetention>(c, first_error);
+}
+
+}  // namespace parcours::storage::sqlite_internal
