@@ -269,11 +269,13 @@ test('assigning to someone outside the territory is refused', async () => {
 
 // Reads a server-sent events stream into `events` ({id, event, data}) and
 // `comments` until closed.
-function openStream(session) {
+function openStream(session, lastEventId) {
   const controller = new AbortController();
   const state = { events: [], comments: 0, status: 0, type: '', closed: false };
+  const headers = { cookie: session.cookie, accept: 'text/event-stream' };
+  if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
   state.ready = fetch(`${srv.base}/api/v1/alerts/stream`, {
-    headers: { cookie: session.cookie, accept: 'text/event-stream' }, signal: controller.signal,
+    headers, signal: controller.signal,
   }).then(async (res) => {
     state.status = res.status;
     state.type = res.headers.get('content-type') || '';
@@ -357,6 +359,35 @@ test('an event written by another process reaches the stream through the cursor'
   assert.ok(await until(() => s.events.length > before && s.events.some((e) => e.data.id === `ext-${a.id}`), 5000),
     'the poll of the events cursor found it');
   s.close();
+});
+
+test('a stream reopened with Last-Event-ID first gets what it missed, in order, once', async () => {
+  const s = openStream(hdfSession);
+  await s.ready;
+  assert.ok(await until(() => s.comments > 0));
+  const a = await raise();
+  assert.ok(await until(() => s.events.some((e) => e.data.alert_id === a.id)));
+  const last = Number(s.events[s.events.length - 1].id);
+  s.close();
+  // While disconnected: a qualification here and an alert in Normandie.
+  assert.equal((await postJson(`/api/v1/alerts/${a.id}/events`, command('qualify'), hdfSession)).status, 201);
+  const b = await raise();
+  await raise({ postcode: '76000' });
+  const again = openStream(hdfSession, last);
+  await again.ready;
+  assert.ok(await until(() => again.events.some((e) => e.data.alert_id === b.id)), 'the missed events arrive');
+  const c = await raise();
+  assert.ok(await until(() => again.events.some((e) => e.data.alert_id === c.id)), 'then the live ones');
+  const seqs = again.events.map((e) => Number(e.id));
+  assert.ok(seqs.every((n) => n > last), `nothing already seen: ${seqs}`);
+  assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'in seq order, each once');
+  assert.ok(again.events.some((e) => e.data.alert_id === a.id && e.data.type === 'qualify'), 'the missed qualification');
+  assert.ok(again.events.every((e) => e.data.territory === 'hauts-de-france'), 'only its territory');
+  const junk = openStream(hdfSession, 'x1; drop');
+  await junk.ready;
+  assert.equal(junk.status, 200, 'a malformed Last-Event-ID is ignored');
+  junk.close();
+  again.close();
 });
 
 test('the parent sees the stage, never the urgency, and always the emergency numbers', async () => {

@@ -1,5 +1,6 @@
 #include "app/alerts/alert_feed.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -19,6 +20,7 @@ struct AlertFeed::Impl {
   struct Sub {
     domain::Principal principal;
     Deliver deliver;
+    std::optional<std::int64_t> replay_after;  // events still to replay
   };
 
   storage::Storage& storage;
@@ -47,6 +49,7 @@ struct AlertFeed::Impl {
         if (stopping) return;
         nudged = false;
       }
+      Replay();
       Poll();
       if (std::chrono::steady_clock::now() >= next_heartbeat) {
         next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
@@ -77,11 +80,64 @@ struct AlertFeed::Impl {
     }
   }
 
+  // Brings new subscribers that gave a last seen seq up to the cursor, on
+  // the feed's thread, before the next live event: no gap, no repeat.
+  void Replay() {
+    std::vector<std::pair<std::uint64_t, std::int64_t>> todo;
+    {
+      core::MutexLock lock(mu);
+      for (const auto& [id, sub] : subs) {
+        if (sub.replay_after) todo.emplace_back(id, *sub.replay_after);
+      }
+    }
+    const std::int64_t upto = cursor.load();
+    for (auto [id, after] : todo) {
+      std::int64_t from = std::max(after, upto - opt.max_replay);
+      bool alive = true;
+      while (alive && from < upto) {
+        std::vector<storage::AlertEventRecord> events;
+        Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+          auto r = tx.alerts().EventsAfter(from, opt.batch);
+          if (!r.ok()) return r.status();
+          events = std::move(*r);
+          return Status::Ok();
+        });
+        if (!st.ok()) {
+          log::Warn("alert feed: cannot replay events", {{"error", st.ToString()}});
+          return;  // tried again at the next wake-up
+        }
+        if (events.empty()) break;
+        core::MutexLock lock(mu);
+        auto it = subs.find(id);
+        if (it == subs.end()) break;
+        for (const auto& e : events) {
+          if (e.seq > upto) break;
+          from = e.seq;
+          if (domain::InScope(it->second.principal, e.territory_code) && !it->second.deliver(&e)) {
+            subs.erase(it);
+            alive = false;
+            break;
+          }
+        }
+        if (static_cast<int>(events.size()) < opt.batch) break;
+      }
+      core::MutexLock lock(mu);
+      auto it = subs.find(id);
+      if (it != subs.end()) it->second.replay_after.reset();
+    }
+  }
+
   // Delivers to every subscriber in scope (all of them for a heartbeat);
   // drops those that refuse. Deliveries only queue bytes: done under mu.
   void Dispatch(const storage::AlertEventRecord* e) {
     core::MutexLock lock(mu);
     for (auto it = subs.begin(); it != subs.end();) {
+      // Still replaying: Replay() delivers up to the cursor; live events
+      // come only after (a heartbeat is harmless).
+      if (e != nullptr && it->second.replay_after) {
+        ++it;
+        continue;
+      }
       const bool in_scope =
           e == nullptr || domain::InScope(it->second.principal, e->territory_code);
       if (in_scope && !it->second.deliver(e)) {
@@ -133,10 +189,16 @@ void AlertFeed::Stop() {
   impl_->subs.clear();
 }
 
-std::uint64_t AlertFeed::Subscribe(domain::Principal principal, Deliver deliver) {
-  core::MutexLock lock(impl_->mu);
-  const std::uint64_t id = impl_->next_id++;
-  impl_->subs.emplace(id, Impl::Sub{std::move(principal), std::move(deliver)});
+std::uint64_t AlertFeed::Subscribe(domain::Principal principal, Deliver deliver,
+                                   std::optional<std::int64_t> after_seq) {
+  std::uint64_t id = 0;
+  {
+    core::MutexLock lock(impl_->mu);
+    id = impl_->next_id++;
+    impl_->subs.emplace(id, Impl::Sub{std::move(principal), std::move(deliver), after_seq});
+    if (after_seq) impl_->nudged = true;
+  }
+  if (after_seq) impl_->cv.notify_all();
   return id;
 }
 

@@ -60,9 +60,12 @@ struct ConsultationInput {
   std::optional<domain::Respondent> respondent;
   std::optional<domain::Period> period;
   std::optional<int> child_age_weeks;
-  std::optional<std::string> commune_code;  // INSEE code of the parent's commune
-  domain::Answers answers;                  // one per item, display order
-  std::vector<std::string> vulnerability;   // factor codes
+  std::optional<std::string> postcode;  // of the parent's commune
+  // INSEE code of the parent's commune: needed only when several communes
+  // share the postcode (or instead of the postcode).
+  std::optional<std::string> commune_code;
+  domain::Answers answers;                 // one per item, display order
+  std::vector<std::string> vulnerability;  // factor codes
   FieldErrors unreadable;
 };
 
@@ -87,11 +90,17 @@ class ConsultationService {
 
   // Field errors (API names, in this order): context, instrument, language,
   // respondent, period, child_age_weeks ("missing", "range", "prenatal"),
-  // commune_code ("missing", "unknown", "scope": outside the caller's
-  // territories), answers / answers[i] ("missing", "range"),
+  // postcode ("missing", "format", "unknown": no commune known, "scope":
+  // outside the caller's territories), commune_code ("unknown", "choose":
+  // several communes share the postcode, "scope" when given without a
+  // postcode), answers / answers[i] ("missing", "range"),
   // vulnerability[i] ("unknown"). kUnauthenticated / kForbidden before
   // anything is read.
   Result<ConsultationOutcome> Submit(const domain::Principal& p, const ConsultationInput& in);
+
+  // The communes sharing a postcode, for the form to offer a choice (empty
+  // for a malformed or unknown postcode). Public geography: no access rule.
+  Result<std::vector<CommuneInfo>> CommunesOfPostcode(std::string_view postcode) const;
 
   // A consultation screening of the caller's territories (audited read);
   // kNotFound for an unknown id, a self-screening, or another territory's.

@@ -32,11 +32,15 @@ class Communes : public CommuneLookup {
   Result<std::vector<CommuneInfo>> ByPostcode(std::string_view postcode) const override {
     if (postcode == "59000") return std::vector<CommuneInfo>{{"59350", "Lille", "59"}};
     if (postcode == "76000") return std::vector<CommuneInfo>{{"76540", "Rouen", "76"}};
+    if (postcode == "59310") {
+      return std::vector<CommuneInfo>{{"59449", "Orchies", "59"}, {"59071", "Beuvry", "59"}};
+    }
     return std::vector<CommuneInfo>();
   }
   Result<std::optional<CommuneInfo>> ByCode(std::string_view code) const override {
     if (code == "59350") return std::optional<CommuneInfo>(CommuneInfo{"59350", "Lille", "59"});
     if (code == "76540") return std::optional<CommuneInfo>(CommuneInfo{"76540", "Rouen", "76"});
+    if (code == "59449") return std::optional<CommuneInfo>(CommuneInfo{"59449", "Orchies", "59"});
     if (code == "75056") return std::optional<CommuneInfo>(CommuneInfo{"75056", "Paris", "75"});
     return std::optional<CommuneInfo>();
   }
@@ -248,8 +252,39 @@ TEST_F(ConsultationUseCases, TheCommuneMustBeInTheProfessionalsTerritories) {
   EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"commune_code:scope"}));
   in.commune_code.reset();
   out = Service(*db_).Submit(Midwife(), in);
-  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"commune_code:missing"}));
+  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"postcode:missing"}));
+  in.postcode = "76000";  // Rouen: one commune, in Normandie
+  out = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"postcode:scope"}));
   EXPECT_EQ(Rows(), 0);
+}
+
+TEST_F(ConsultationUseCases, APostcodeGivesTheCommuneOrAsksWhichOne) {
+  ConsultationInput in = Valid();
+  in.commune_code.reset();
+  in.postcode = "59000";  // Lille alone
+  auto one = Service(*db_).Submit(Midwife(), in);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->screening.commune_code, "59350");
+  in.postcode = "59310";  // two communes
+  auto two = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(two.status()), (std::vector<std::string>{"commune_code:choose"}));
+  in.commune_code = "59350";  // Lille: not a commune of 59310
+  auto wrong = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(wrong.status()), (std::vector<std::string>{"commune_code:unknown"}));
+  in.commune_code = "59449";
+  auto chosen = Service(*db_).Submit(Midwife(), in);
+  ASSERT_TRUE(chosen.ok()) << chosen.status().ToString();
+  EXPECT_EQ(chosen->screening.commune_code, "59449");
+  const auto rows = Rows();
+  in.postcode = "590";
+  auto malformed = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(malformed.status()), (std::vector<std::string>{"postcode:format"}));
+  in.postcode = "59999";
+  in.commune_code.reset();
+  auto unknown = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(unknown.status()), (std::vector<std::string>{"postcode:unknown"}));
+  EXPECT_EQ(Rows(), rows);
 }
 
 TEST_F(ConsultationUseCases, OnlyProfessionalsAndOnlyTheirTerritories) {
