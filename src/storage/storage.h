@@ -34,6 +34,7 @@
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/follow_up_repository.h"
+#include "storage/outbox_repository.h"
 #include "storage/records.h"
 
 namespace parcours::storage {
@@ -84,6 +85,9 @@ class Transaction {
   // What a screening made in consultation adds to it (context, professional,
   // vulnerability factors), keyed by the screening id.
   virtual ConsultationRepository& consultations() = 0;
+  // Messages to send (e-mail, SMS), their attempts, and scheduled jobs'
+  // claims: a message is written in the transaction of its cause.
+  virtual OutboxRepository& outbox() = 0;
 };
 
 class Storage {

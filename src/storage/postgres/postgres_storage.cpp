@@ -28,6 +28,7 @@
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
+#include "storage/postgres/postgres_outbox.h"
 
 namespace parcours::storage {
 namespace {
@@ -155,6 +156,11 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
       consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  OutboxRepository& outbox() override {
+    if (!outbox_) outbox_ = postgres_internal::MakePostgresOutbox(c_, &first_error_);
+    return *outbox_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -304,6 +310,7 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<OutboxRepository> outbox_;
 };
 
 class Pool;

@@ -22,6 +22,7 @@
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
+#include "storage/sqlite/sqlite_outbox.h"
 
 namespace parcours::storage {
 namespace {
@@ -96,6 +97,11 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
       consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  OutboxRepository& outbox() override {
+    if (!outbox_) outbox_ = sqlite_internal::MakeSqliteOutbox(c_, &first_error_);
+    return *outbox_;
   }
 
   Status InsertScreening(const ScreeningRecord& s) override {
@@ -264,6 +270,7 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<OutboxRepository> outbox_;
 };
 
 class SqliteStorage : public Storage {
