@@ -30,6 +30,7 @@
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
+#include "storage/postgres/postgres_outbox.h"
 
 namespace parcours::storage {
 namespace {
@@ -157,6 +158,11 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
       consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  OutboxRepository& outbox() override {
+    if (!outbox_) outbox_ = postgres_internal::MakePostgresOutbox(c_, &first_error_);
+    return *outbox_;
   }
 
   ReminderRepository& reminders() override {
@@ -316,6 +322,7 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<OutboxRepository> outbox_;
   std::unique_ptr<ReminderRepository> reminders_;
   std::unique_ptr<RetentionRepository> retention_;
 };

@@ -24,6 +24,7 @@
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
+#include "storage/sqlite/sqlite_outbox.h"
 
 namespace parcours::storage {
 namespace {
@@ -98,6 +99,11 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
       consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
     }
     return *consultations_;
+  }
+
+  OutboxRepository& outbox() override {
+    if (!outbox_) outbox_ = sqlite_internal::MakeSqliteOutbox(c_, &first_error_);
+    return *outbox_;
   }
 
   ReminderRepository& reminders() override {
@@ -276,6 +282,7 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<OutboxRepository> outbox_;
   std::unique_ptr<ReminderRepository> reminders_;
   std::unique_ptr<RetentionRepository> retention_;
 };
