@@ -90,6 +90,9 @@ const std::vector<SettingSpec>& AllSettings() {
        "days after an alert is closed before its contact details are erased (1 to 3650)"},
       {"retention-reminder-days", "30",
        "days after a reminder was sent or stopped before its row is deleted (1 to 3650)"},
+      {"retention-outbox-days", "1",
+       "days after a message was sent before its sealed recipient and links are erased from "
+       "the outbox (0 to 3650)"},
       {"output", "", "output file (backup)"},
       // Directory commands (import, resource, subterritory, demo).
       {"dry-run", "false", "import: report what would change, write nothing"},

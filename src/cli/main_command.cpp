@@ -133,12 +133,16 @@ int Serve(const Config& c) {
   {
     auto alert_days = c.GetInt("retention-alert-contact-days", 1, 3650);
     auto reminder_days = c.GetInt("retention-reminder-days", 1, 3650);
+    auto outbox_days = c.GetInt("retention-outbox-days", 0, 3650);
     auto digest_hour = c.GetInt("digest-hour", 0, 23);
-    for (const Status* s : {&alert_days.status(), &reminder_days.status(), &digest_hour.status()}) {
+    for (const Status* s : {&alert_days.status(), &reminder_days.status(), &outbox_days.status(),
+                            &digest_hour.status()}) {
       if (!s->ok()) return FailMessage(*s);
     }
     wo.retention_alert_contact_days = *alert_days;
     wo.retention_reminder_days = *reminder_days;
+    wo.retention_outbox_days = *outbox_days;
+    wo.digest_hour = *digest_hour;
   }
   {
     auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
@@ -254,6 +258,7 @@ const std::vector<Command>& Commands() {
         "digest-hour",
         "retention-alert-contact-days",
         "retention-reminder-days",
+        "retention-outbox-days",
         "log-level"},
        Serve},
       {"migrate",

@@ -43,6 +43,8 @@ struct WebOptions {
   // on the privacy page and applied by the purge job.
   int retention_alert_contact_days = 90;
   int retention_reminder_days = 30;
+  int retention_outbox_days = 1;
+  int digest_hour = 8;  // local hour of the responders' daily digest
 };
 
 class WebApp {

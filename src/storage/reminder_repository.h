@@ -37,7 +37,7 @@ struct ReminderRecord {
   domain::TimestampMs created_at = 0;
   // When it is sent: the due date already moved into the decent local window.
   domain::TimestampMs due_at = 0;
-  std::string channels;  // "email", "sms" or "email,sms"
+  std::string channels;                       // "email", "sms" or "email,sms"
   std::vector<unsigned char> contact_sealed;  // empty once sent or cancelled
   std::string language;                       // "fr", "en"
   std::string status = "scheduled";           // "scheduled", "sent", "cancelled"

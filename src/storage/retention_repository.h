@@ -9,6 +9,11 @@
 //   that still hold any of them, and returns how many alerts it changed.
 //   Nothing else of the alert changes (its history, outcome and times stay
 //   for the indicators); open alerts and alerts closed since are untouched.
+// - EraseSentMessagePayloads empties the sealed payload (recipient address,
+//   template variables) of outbox messages sent before `before`, and
+//   returns how many it emptied; pending and failed messages (still to
+//   send, or to replay) and the rows themselves (their dedupe keys, times
+//   and attempts) stay.
 // - The audit log is append-only: nothing here deletes or updates it.
 #pragma once
 
@@ -24,6 +29,7 @@ class RetentionRepository {
   virtual ~RetentionRepository() = default;
 
   virtual Result<std::int64_t> EraseClosedAlertContacts(domain::TimestampMs before) = 0;
+  virtual Result<std::int64_t> EraseSentMessagePayloads(domain::TimestampMs before) = 0;
 };
 
 }  // namespace parcours::storage

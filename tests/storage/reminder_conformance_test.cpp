@@ -132,9 +132,9 @@ TEST_F(ReminderConformance, DueListIsScheduledOnlyOldestFirstAndLimited) {
   ASSERT_TRUE(Insert(Reminder("r2", "s2", 1000)).ok());
   ASSERT_TRUE(Insert(Reminder("r3", "s3", 2000)).ok());
   ASSERT_TRUE(Insert(Reminder("r4", "s4", 9000)).ok());
-  ASSERT_TRUE(store_->Transact([](Transaction& tx) {
-                      return tx.reminders().CancelReminder("r3", 1500);
-                    }).ok());
+  ASSERT_TRUE(
+      store_->Transact([](Transaction& tx) { return tx.reminders().CancelReminder("r3", 1500); })
+          .ok());
   std::vector<std::string> ids;
   for (const auto& r : Due(3000)) ids.push_back(r.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"r2", "r1"}));
@@ -164,8 +164,8 @@ TEST_F(ReminderConformance, SentAndCancelledEraseTheContactOnce) {
 
   // A second change of either: kConflict, and the row stays as it was.
   for (const char* id : {"r1", "r2"}) {
-    Status again = store_->Transact(
-        [&](Transaction& tx) { return tx.reminders().CancelReminder(id, 7000); });
+    Status again =
+        store_->Transact([&](Transaction& tx) { return tx.reminders().CancelReminder(id, 7000); });
     EXPECT_EQ(again.code(), StatusCode::kConflict) << id;
     again = store_->Transact(
         [&](Transaction& tx) { return tx.reminders().MarkReminderSent(id, 7000); });
@@ -180,9 +180,9 @@ TEST_F(ReminderConformance, SentAndCancelledEraseTheContactOnce) {
 
 TEST_F(ReminderConformance, AConflictCanBeHandledInsideTheTransaction) {
   ASSERT_TRUE(Insert(Reminder("r1", "s1", 1000)).ok());
-  ASSERT_TRUE(store_->Transact([](Transaction& tx) {
-                      return tx.reminders().MarkReminderSent("r1", 2000);
-                    }).ok());
+  ASSERT_TRUE(
+      store_->Transact([](Transaction& tx) { return tx.reminders().MarkReminderSent("r1", 2000); })
+          .ok());
   // Another instance lost the race: it sees kConflict and carries on
   // with other work in the same transaction, which is kept.
   Status st = store_->Transact([](Transaction& tx) -> Status {
@@ -199,18 +199,22 @@ TEST_F(ReminderConformance, DeleteFinishedRemovesWhatIsDueAndNothingElse) {
   ASSERT_TRUE(Insert(Reminder("sent-new", "s2", 1000)).ok());
   ASSERT_TRUE(Insert(Reminder("cancelled-old", "s3", 1000)).ok());
   ASSERT_TRUE(Insert(Reminder("scheduled-old", "s4", 1000)).ok());
-  ASSERT_TRUE(store_->Transact([](Transaction& tx) -> Status {
-                      PARCOURS_RETURN_IF_ERROR(tx.reminders().MarkReminderSent("sent-old", 100));
-                      PARCOURS_RETURN_IF_ERROR(tx.reminders().MarkReminderSent("sent-new", 500));
-                      return tx.reminders().CancelReminder("cancelled-old", 100);
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([](Transaction& tx) -> Status {
+                    PARCOURS_RETURN_IF_ERROR(tx.reminders().MarkReminderSent("sent-old", 100));
+                    PARCOURS_RETURN_IF_ERROR(tx.reminders().MarkReminderSent("sent-new", 500));
+                    return tx.reminders().CancelReminder("cancelled-old", 100);
+                  })
+                  .ok());
   std::int64_t deleted = -1;
-  ASSERT_TRUE(store_->Transact([&](Transaction& tx) -> Status {
-                      auto n = tx.reminders().DeleteFinishedReminders(500);
-                      if (!n.ok()) return n.status();
-                      deleted = *n;
-                      return Status::Ok();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](Transaction& tx) -> Status {
+                    auto n = tx.reminders().DeleteFinishedReminders(500);
+                    if (!n.ok()) return n.status();
+                    deleted = *n;
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_EQ(deleted, 2);
   EXPECT_EQ(Find("sent-old"), std::nullopt);
   EXPECT_EQ(Find("cancelled-old"), std::nullopt);

@@ -50,7 +50,13 @@ Result<int> DigestJob::RunDue(domain::TimestampMs now) {
     if (t == nullptr || t->time_zone.empty()) continue;
     const domain::LocalTime local = domain::ToLocal(t->time_zone, now);
     if (local.hour != digest_hour_) continue;  // no catch-up outside the hour
-    const std::string date = domain::ToIsoDate(domain::LocalDate{local.year, local.month, local.day});
+    const std::string date =
+        domain::ToIsoDate(domain::LocalDate{local.year, local.month, local.day});
+    const std::string done_key = u.id + "/" + date;
+    {
+      core::MutexLock lock(mu_);
+      if (done_.contains(done_key)) continue;
+    }
     st = storage_.Transact([&](storage::Transaction& tx) -> Status {
       storage::AlertQuery q;
       q.territories = u.territories;
@@ -99,6 +105,10 @@ Result<int> DigestJob::RunDue(domain::TimestampMs now) {
     });
     if (!st.ok()) return st;
     ++written;
+    core::MutexLock lock(mu_);
+    // Yesterday's keys are no longer needed.
+    std::erase_if(done_, [&](const std::string& k) { return !k.ends_with("/" + date); });
+    done_.insert(done_key);
   }
   return written;
 }

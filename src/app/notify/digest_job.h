@@ -12,7 +12,10 @@
 // alert is open: it then says so, and its arrival shows the chain works.
 #pragma once
 
+#include <set>
 #include <string>
+
+#include "core/thread_annotations.h"
 
 #include "app/notify/reminder_service.h"
 #include "app/notify/scheduled_job.h"
@@ -36,6 +39,10 @@ class DigestJob : public ScheduledJob {
   Enqueuer enqueue_;
   std::string public_url_;
   int digest_hour_;
+  // "<user id>/<local date>" written by this process: later ticks of the
+  // hour skip them without a transaction (other instances find the key).
+  core::Mutex mu_;
+  std::set<std::string> done_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::app

@@ -7,6 +7,9 @@
 // - `retention-reminder-days` (default 30): reminders sent or cancelled
 //   that long ago are deleted (their contact was already erased when they
 //   were sent or cancelled);
+// - `retention-outbox-days` (default 1): the sealed payload (recipient
+//   address, links) of outbox messages sent that long ago is emptied (the
+//   row, its dedupe key and attempts stay, so nothing is sent again);
 // - sessions past their absolute or idle limit are deleted at once.
 // The audit log is append-only and is never purged here. Each run that
 // erased something writes one audit row (actor "system", action "purge").
@@ -15,8 +18,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "app/notify/scheduled_job.h"
+#include "core/thread_annotations.h"
 
 namespace parcours::storage {
 class Storage;
@@ -27,6 +32,7 @@ namespace parcours::app {
 struct RetentionPeriods {
   int alert_contact_days = 90;
   int reminder_days = 30;
+  int outbox_days = 1;
   std::int64_t session_idle_ms = 30 * 60 * 1000;  // AuthOptions::idle
 };
 
@@ -35,12 +41,15 @@ class PurgeJob : public ScheduledJob {
   PurgeJob(storage::Storage& storage, RetentionPeriods periods)
       : storage_(storage), periods_(periods) {}
   std::string_view Name() const override { return "purge"; }
-  // Returns the number of rows erased or deleted.
+  // Returns the number of rows erased or deleted. Runs at most once an
+  // hour in one process (the periods are days; the scheduler ticks often).
   Result<int> RunDue(domain::TimestampMs now) override;
 
  private:
   storage::Storage& storage_;
   RetentionPeriods periods_;
+  core::Mutex mu_;
+  std::optional<domain::TimestampMs> last_run_ GUARDED_BY(mu_);
 };
 
 }  // namespace parcours::app

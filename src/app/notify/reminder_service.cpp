@@ -22,9 +22,9 @@ struct OverseasMobile {
   std::string_view prefix;
   std::string_view country;
 };
-constexpr OverseasMobile kOverseasMobiles[] = {
-    {"0690", "590"}, {"0691", "590"}, {"0694", "594"}, {"0696", "596"},
-    {"0697", "596"}, {"0692", "262"}, {"0693", "262"}, {"0639", "262"}};
+constexpr OverseasMobile kOverseasMobiles[] = {{"0690", "590"}, {"0691", "590"}, {"0694", "594"},
+                                               {"0696", "596"}, {"0697", "596"}, {"0692", "262"},
+                                               {"0693", "262"}, {"0639", "262"}};
 
 // A normalised number (domain::NormalisePhone) as E.164 when it is a mobile
 // a text message can reach: French 06/07 (mainland and overseas) or an
@@ -289,14 +289,14 @@ Result<int> ReminderJob::RunDue(domain::TimestampMs now) {
         PARCOURS_RETURN_IF_ERROR(enqueue_(tx, m));
         ++here;
       }
-      return WriteAudit(tx, now,
-                        {.actor = "system",
-                         .action = "send",
-                         .subject_type = "reminder",
-                         .subject_id = r.id,
-                         .territory_code = r.territory_code,
-                         .detail = "reminder handed to the outbox by " + r.channels +
-                                   ", contact erased"});
+      return WriteAudit(
+          tx, now,
+          {.actor = "system",
+           .action = "send",
+           .subject_type = "reminder",
+           .subject_id = r.id,
+           .territory_code = r.territory_code,
+           .detail = "reminder handed to the outbox by " + r.channels + ", contact erased"});
     });
     if (!st.ok()) return st;
     enqueued += here;

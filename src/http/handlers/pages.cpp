@@ -87,10 +87,11 @@ void RegisterPageRoutes(Router& r, WebContext& ctx) {
           // The retention periods in force (settings), never a fixed text.
           if (std::string_view(p.tmpl) == "privacy") {
             const PageTexts t(*ctx.catalogs, lang, WebContext::Prefix(lang));
-            view["retention"] = t.Fill(
-                "privacy_retention",
-                {{"alert_days", std::to_string(ctx.options.retention_alert_contact_days)},
-                 {"reminder_days", std::to_string(ctx.options.retention_reminder_days)}});
+            view["retention"] =
+                t.Fill("privacy_retention",
+                       {{"alert_days", std::to_string(ctx.options.retention_alert_contact_days)},
+                        {"reminder_days", std::to_string(ctx.options.retention_reminder_days)},
+                        {"outbox_days", std::to_string(ctx.options.retention_outbox_days)}});
           }
           return ctx.Page(req, lang, p.tmpl, p.title_key, std::move(view));
         });

@@ -187,8 +187,7 @@ void AddReminderOffer(const WebContext& ctx, const PageTexts& t, const app::Scre
   json::object o;
   o["rm_action"] = t.prefix() + "/rappel/inscription";
   o["rm_screening_id"] = s.record.id;
-  o["rm_intro"] =
-      t.Fill("rmd_intro", {{"when", t.LocalTime(s.territory->time_zone, *send_at)}});
+  o["rm_intro"] = t.Fill("rmd_intro", {{"when", t.LocalTime(s.territory->time_zone, *send_at)}});
   o["rm_sample"] = SampleText(t);
   if (typed != nullptr) {
     for (const auto& c : typed->All("channels")) {
@@ -214,9 +213,8 @@ void AddReminderOffer(const WebContext& ctx, const PageTexts& t, const app::Scre
 }
 
 void RegisterReminderRoutes(Router& r, WebContext& ctx) {
-  AddPage(r, ctx, "POST", "/rappel/inscription", [&ctx](Request& req, const std::string& lang) {
-    return OptInPost(ctx, req, lang);
-  });
+  AddPage(r, ctx, "POST", "/rappel/inscription",
+          [&ctx](Request& req, const std::string& lang) { return OptInPost(ctx, req, lang); });
   AddPage(r, ctx, "GET", "/rappel/arret", [&ctx](Request& req, const std::string& lang) {
     return OptOut(ctx, req, lang, /*post=*/false);
   });

@@ -7,7 +7,7 @@
 namespace parcours::storage::postgres_internal {
 namespace {
 
-#define PARCOURS_REMINDER_COLS                                                               \
+#define PARCOURS_REMINDER_COLS                                                                 \
   "id, screening_id, territory_code, created_at, due_at, channels, contact_sealed, language, " \
   "status, optout_hash, sent_at, cancelled_at"
 
@@ -16,12 +16,12 @@ constexpr StatementDef kInsert{"parcours_rem_insert",
                                ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"};
 constexpr StatementDef kFind{"parcours_rem_find",
                              "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE id = $1"};
-constexpr StatementDef kFindByScreening{
-    "parcours_rem_find_screening",
-    "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE screening_id = $1"};
-constexpr StatementDef kFindByOptOut{
-    "parcours_rem_find_optout",
-    "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE optout_hash = $1"};
+constexpr StatementDef kFindByScreening{"parcours_rem_find_screening",
+                                        "SELECT " PARCOURS_REMINDER_COLS
+                                        " FROM reminders WHERE screening_id = $1"};
+constexpr StatementDef kFindByOptOut{"parcours_rem_find_optout",
+                                     "SELECT " PARCOURS_REMINDER_COLS
+                                     " FROM reminders WHERE optout_hash = $1"};
 constexpr StatementDef kListDue{"parcours_rem_list_due",
                                 "SELECT " PARCOURS_REMINDER_COLS
                                 " FROM reminders WHERE status = 'scheduled' AND due_at <= $1 "

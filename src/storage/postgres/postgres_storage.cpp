@@ -25,12 +25,12 @@
 #include "storage/postgres/postgres_accounts.h"
 #include "storage/postgres/postgres_alerts.h"
 #include "storage/postgres/postgres_consultations.h"
-#include "storage/postgres/postgres_reminders.h"
-#include "storage/postgres/postgres_retention.h"
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
 #include "storage/postgres/postgres_outbox.h"
+#include "storage/postgres/postgres_reminders.h"
+#include "storage/postgres/postgres_retention.h"
 
 namespace parcours::storage {
 namespace {

@@ -5,7 +5,7 @@
 namespace parcours::storage::sqlite_internal {
 namespace {
 
-#define PARCOURS_REMINDER_COLS                                                               \
+#define PARCOURS_REMINDER_COLS                                                                 \
   "id, screening_id, territory_code, created_at, due_at, channels, contact_sealed, language, " \
   "status, optout_hash, sent_at, cancelled_at"
 

@@ -19,12 +19,12 @@
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_alerts.h"
 #include "storage/sqlite/sqlite_consultations.h"
-#include "storage/sqlite/sqlite_reminders.h"
-#include "storage/sqlite/sqlite_retention.h"
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
 #include "storage/sqlite/sqlite_outbox.h"
+#include "storage/sqlite/sqlite_reminders.h"
+#include "storage/sqlite/sqlite_retention.h"
 
 namespace parcours::storage {
 namespace {

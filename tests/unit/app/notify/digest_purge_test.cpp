@@ -86,21 +86,23 @@ class Jobs : public ::testing::Test {
 };
 
 TEST_F(Jobs, DigestAtTheLocalHourOncePerDayAndNeverAsACatchUp) {
-  ASSERT_TRUE(db_->Transact([](storage::Transaction& tx) -> Status {
-                   PARCOURS_RETURN_IF_ERROR(tx.accounts().InsertUser(Responder("r-nor", "normandie")));
-                   PARCOURS_RETURN_IF_ERROR(
-                       tx.accounts().InsertUser(Responder("r-mtq", "martinique")));
-                   PARCOURS_RETURN_IF_ERROR(
-                       tx.accounts().InsertUser(Responder("r-off", "normandie", true)));
-                   // Normandie: one immediate overdue, one 72h on time, one closed.
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(
-                       Alert("a1", "normandie", domain::Urgency::kImmediate, kMonday - kHour)));
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(
-                       Alert("a2", "normandie", domain::Urgency::kWithin72h, kMonday + kDay)));
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(Alert(
-                       "a3", "normandie", domain::Urgency::kWithin24h, kMonday - kDay, "closed")));
-                   return Status::Ok();
-                 }).ok());
+  ASSERT_TRUE(
+      (*db_)
+          .Transact([](storage::Transaction& tx) -> Status {
+            PARCOURS_RETURN_IF_ERROR(tx.accounts().InsertUser(Responder("r-nor", "normandie")));
+            PARCOURS_RETURN_IF_ERROR(tx.accounts().InsertUser(Responder("r-mtq", "martinique")));
+            PARCOURS_RETURN_IF_ERROR(
+                tx.accounts().InsertUser(Responder("r-off", "normandie", true)));
+            // Normandie: one immediate overdue, one 72h on time, one closed.
+            PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(
+                Alert("a1", "normandie", domain::Urgency::kImmediate, kMonday - kHour)));
+            PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(
+                Alert("a2", "normandie", domain::Urgency::kWithin72h, kMonday + kDay)));
+            PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(
+                Alert("a3", "normandie", domain::Urgency::kWithin24h, kMonday - kDay, "closed")));
+            return Status::Ok();
+          })
+          .ok());
   std::vector<OutgoingMessage> sent;
   DigestJob job = Digest(sent);
   // 06:59 in Normandie (UTC+1): too early.
@@ -149,18 +151,20 @@ TEST_F(Jobs, PurgeRemovesWhatIsDueAndNothingElse) {
     a.updated_at = at;
     return a;
   };
-  ASSERT_TRUE(db_->Transact([&](storage::Transaction& tx) -> Status {
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
-                       Alert("old", "normandie", domain::Urgency::kWithin7d, 0, "closed"),
-                       now - 91 * kDay)));
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
-                       Alert("recent", "normandie", domain::Urgency::kWithin7d, 0, "closed"),
-                       now - 89 * kDay)));
-                   PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
-                       Alert("open", "normandie", domain::Urgency::kWithin7d, 0, "assigned"),
-                       now - 200 * kDay)));
-                   return Status::Ok();
-                 }).ok());
+  ASSERT_TRUE((*db_)
+                  .Transact([&](storage::Transaction& tx) -> Status {
+                    PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
+                        Alert("old", "normandie", domain::Urgency::kWithin7d, 0, "closed"),
+                        now - 91 * kDay)));
+                    PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
+                        Alert("recent", "normandie", domain::Urgency::kWithin7d, 0, "closed"),
+                        now - 89 * kDay)));
+                    PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(closed_at(
+                        Alert("open", "normandie", domain::Urgency::kWithin7d, 0, "assigned"),
+                        now - 200 * kDay)));
+                    return Status::Ok();
+                  })
+                  .ok());
   const int audit = Count("SELECT count(*) FROM audit_log");
   PurgeJob purge(*db_, RetentionPeriods{});
   auto n = purge.RunDue(now);
@@ -173,8 +177,10 @@ TEST_F(Jobs, PurgeRemovesWhatIsDueAndNothingElse) {
   EXPECT_EQ(Count("SELECT count(*) FROM alerts"), 3);
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log WHERE action = 'purge'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log"), audit + 1);
-  // Nothing left: a second run erases nothing and writes no audit row.
-  auto again = purge.RunDue(now);
+  // Nothing left: another run (a fresh process) erases nothing and writes
+  // no audit row.
+  PurgeJob later(*db_, RetentionPeriods{});
+  auto again = later.RunDue(now);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM audit_log"), audit + 1);

@@ -15,6 +15,7 @@
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "app/geography.h"
+#include "app/notify/outbox.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
 #include "app/screening/screening_service.h"
@@ -122,7 +123,7 @@ class Reminders : public ::testing::Test {
 
   storage::ReminderRecord Stored(const std::string& id) {
     storage::ReminderRecord out;
-    Status st = db_->Read([&](storage::Transaction& tx) -> Status {
+    Status st = (*db_).Read([&](storage::Transaction& tx) -> Status {
       auto r = tx.reminders().FindReminder(id);
       if (!r.ok()) return r.status();
       if (!*r) return Status::NotFound("no reminder");
@@ -264,8 +265,8 @@ TEST_F(Reminders, EveryFieldErrorAtOnceAndNothingWritten) {
 
 TEST_F(Reminders, NeverOfferedWithoutAComputableDateOrAPublicAddress) {
   auto service = Service(*db_);
-  for (const std::string& id : {Screen(domain::Period::kPrenatal, std::nullopt),
-                                Screen(domain::Period::kPostnatal, 8)}) {
+  for (const std::string& id :
+       {Screen(domain::Period::kPrenatal, std::nullopt), Screen(domain::Period::kPostnatal, 8)}) {
     auto st = service.OptIn(Both(id)).status();
     EXPECT_EQ(st.code(), StatusCode::kConflict);
     EXPECT_EQ(st.field(), "reminder");
@@ -371,6 +372,53 @@ TEST_F(Reminders, AFailingOutboxLeavesTheReminderScheduled) {
   auto ran = job.RunDue(receipt->reminder.due_at);
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 2);
+}
+
+TEST_F(Reminders, WithTheRealOutboxEachChannelIsOneSealedRowOnce) {
+  const std::string screening = Screen(domain::Period::kPostnatal, 1);
+  auto service = Service(*db_);
+  auto receipt = service.OptIn(Both(screening));
+  ASSERT_TRUE(receipt.ok());
+  auto enqueue = [this](storage::Transaction& tx, const OutgoingMessage& m) {
+    return EnqueueMessage(tx, *sealer_, clock_, random_, m);
+  };
+  ReminderJob first(*db_, *sealer_, enqueue, "https://dpp.example");
+  ReminderJob second(*db_, *sealer_, enqueue, "https://dpp.example");  // another instance
+  const domain::TimestampMs due = receipt->reminder.due_at;
+  ASSERT_TRUE(first.RunDue(due).ok());
+  ASSERT_TRUE(second.RunDue(due + 60'000).ok());
+  const std::string id = receipt->reminder.id;
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox_messages WHERE kind = 'reminder'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox_messages WHERE dedupe_key = 'reminder/" + id +
+                  "/email' AND channel = 'email' AND territory_code = 'normandie'"),
+            1);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox_messages WHERE dedupe_key = 'reminder/" + id +
+                  "/sms' AND channel = 'sms'"),
+            1);
+  // Sealed: the address is not in the row in clear.
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox_messages WHERE instr(payload_sealed, "
+                  "CAST('parent@example.fr' AS BLOB)) > 0"),
+            0);
+  storage::OutboxMessageRecord email;
+  ASSERT_TRUE((*db_)
+                  .Read([&](storage::Transaction& tx) -> Status {
+                    auto list = tx.outbox().List(storage::OutboxQuery{});
+                    if (!list.ok()) return list.status();
+                    for (const auto& m : *list) {
+                      if (m.channel == "email") email = m;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  auto payload = sealer_->Open(email.payload_sealed);
+  ASSERT_TRUE(payload.ok());
+  auto decoded = DecodePayload(*payload);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->to, "parent@example.fr");
+  EXPECT_EQ(decoded->template_name, "reminder");
+  EXPECT_EQ(decoded->unsubscribe_url,
+            "https://dpp.example/rappel/arret?t=" + ReminderOptOutToken(*sealer_, id));
+  EXPECT_EQ(email.next_attempt_at, due);
 }
 
 }  // namespace

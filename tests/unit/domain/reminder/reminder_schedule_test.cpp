@@ -55,8 +55,8 @@ TEST(ReminderSchedule, CasesFromData) {
     ASSERT_TRUE(due.has_value());
     EXPECT_EQ(*due, ParseUtc(std::string(c.at("due_at").as_string())));
     const std::string territory(c.at("territory").as_string());
-    const auto send = DecentSendTime(*due, std::string(c.at("time_zone").as_string()),
-                                     holidays->For(territory));
+    const auto send =
+        DecentSendTime(*due, std::string(c.at("time_zone").as_string()), holidays->For(territory));
     EXPECT_EQ(send, ParseUtc(std::string(c.at("send_at").as_string())))
         << "got " << send << " (" << ToLocal(std::string(c.at("time_zone").as_string()), send).hour
         << "h local)";
