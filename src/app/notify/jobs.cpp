@@ -3,6 +3,7 @@
 #include "app/alerts/escalation.h"
 #include "app/notify/digest_job.h"
 #include "app/notify/reminder_service.h"
+#include "app/pathway_config.h"
 #include "core/log.h"
 
 namespace parcours::app {
