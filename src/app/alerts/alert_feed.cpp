@@ -5,7 +5,10 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/log.h"
@@ -35,6 +38,44 @@ struct AlertFeed::Impl {
   std::uint64_t next_id GUARDED_BY(mu) = 1;
   std::atomic<std::int64_t> cursor{0};
   std::thread thread;
+  // Sub-territory of the alerts seen lately (only the feed's thread uses
+  // it): an event carries its territory, not its sub-territory, which
+  // matters only to subscribers narrowed to some sub-territories.
+  std::unordered_map<std::string, std::optional<std::string>> sub_of;
+
+  bool AnyNarrowed() {
+    core::MutexLock lock(mu);
+    for (const auto& [id, sub] : subs) {
+      if (!sub.principal.sub_territories.empty()) return true;
+    }
+    return false;
+  }
+
+  // The alert's sub-territory (nullopt: none, or unreadable: then only the
+  // territory decides, as for the inbox list of an alert without one).
+  std::optional<std::string> SubTerritoryOf(const storage::AlertEventRecord& e) {
+    if (auto it = sub_of.find(e.alert_id); it != sub_of.end()) return it->second;
+    std::optional<std::string> sub;
+    Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+      auto a = tx.FindAlert(e.alert_id);
+      if (!a.ok()) return a.status();
+      if (*a) sub = (*a)->sub_territory_code;
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      log::Warn("alert feed: cannot read an alert's sub-territory", {{"error", st.ToString()}});
+      return std::nullopt;
+    }
+    if (sub_of.size() >= 10000) sub_of.clear();
+    sub_of.emplace(e.alert_id, sub);
+    return sub;
+  }
+
+  static bool Sees(const domain::Principal& p, const storage::AlertEventRecord& e,
+                   const std::optional<std::string>& sub) {
+    if (sub) return domain::InScope(p, e.territory_code, std::string_view(*sub));
+    return domain::InScope(p, e.territory_code);
+  }
 
   void Run() {
     auto next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
@@ -53,7 +94,7 @@ struct AlertFeed::Impl {
       Poll();
       if (std::chrono::steady_clock::now() >= next_heartbeat) {
         next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
-        Dispatch(nullptr);
+        Dispatch(nullptr, std::nullopt);
       }
     }
   }
@@ -72,8 +113,9 @@ struct AlertFeed::Impl {
         log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
         return;
       }
+      const bool narrowed = AnyNarrowed();
       for (const auto& e : events) {
-        Dispatch(&e);
+        Dispatch(&e, narrowed ? SubTerritoryOf(e) : std::nullopt);
         cursor.store(e.seq);
       }
       if (static_cast<int>(events.size()) < opt.batch) return;
@@ -129,7 +171,7 @@ struct AlertFeed::Impl {
 
   // Delivers to every subscriber in scope (all of them for a heartbeat);
   // drops those that refuse. Deliveries only queue bytes: done under mu.
-  void Dispatch(const storage::AlertEventRecord* e) {
+  void Dispatch(const storage::AlertEventRecord* e, const std::optional<std::string>& sub) {
     core::MutexLock lock(mu);
     for (auto it = subs.begin(); it != subs.end();) {
       // Still replaying: Replay() delivers up to the cursor; live events
@@ -138,8 +180,7 @@ struct AlertFeed::Impl {
         ++it;
         continue;
       }
-      const bool in_scope =
-          e == nullptr || domain::InScope(it->second.principal, e->territory_code);
+      const bool in_scope = e == nullptr || Sees(it->second.principal, *e, sub);
       if (in_scope && !it->second.deliver(e)) {
         it = subs.erase(it);
       } else {

@@ -1,0 +1,104 @@
+// The live inbox stream of a responder narrowed to a sub-territory carries
+// the events of that sub-territory's alerts only, as the inbox list does
+// (issue 11): an event names its territory, the feed looks up the alert's
+// sub-territory for narrowed subscribers.
+import { test, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
+import { demoDatabase, cli } from '../support/directory.mjs';
+import { addUser, login } from '../support/accounts.mjs';
+import { sqlite } from '../support/db.mjs';
+
+const { database } = demoDatabase();
+cli(database, ['subterritory', 'set', 'hdf-59', 'territory=hauts-de-france', 'name=Nord', 'kind=department', 'members=59']);
+cli(database, ['subterritory', 'set', 'hdf-ptsm-lille', 'territory=hauts-de-france', 'name=PTSM Lille', 'kind=ptsm', 'members=59350']);
+const srv = await startServer({ database });
+after(() => srv.stop());
+const dbPath = database.slice('sqlite:'.length);
+srv.dbPath = dbPath;
+
+const wide = await addUser(srv, { email: 'rep.nord@example.org', role: 'responder', territory: 'hauts-de-france' });
+const lille = await addUser(srv, { email: 'rep.lille@example.org', role: 'responder', territory: 'hauts-de-france' });
+// Accounts are narrowed to sub-territories by the operator (no command yet).
+execFileSync('sqlite3', [dbPath, "UPDATE users SET sub_territories = 'hdf-ptsm-lille' WHERE email = 'rep.lille@example.org'"]);
+const wideSession = await login(srv, wide);
+const lilleSession = await login(srv, lille);
+
+let phone = 20000000;
+async function raise(postcode, communeCode) {
+  const post = async (url, body) => {
+    const res = await fetch(srv.base + url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  const s = await post('/api/v1/screenings', {
+    instrument: 'epds', language: 'fr', respondent: 'mother', period: 'postnatal', child_age_weeks: 6,
+    postcode, commune_code: communeCode, source: 'direct', answers: [1, 1, 2, 1, 2, 2, 2, 2, 2, 3],
+  });
+  assert.equal(s.status, 201, JSON.stringify(s.body));
+  const r = await post('/api/v1/recontact-requests', {
+    screening_id: s.body.id, name: 'Léa', phone: `06${phone++}`, may_leave_message: true,
+    caller_intro: 'neutral', consent: true,
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return sqlite(dbPath, `SELECT id FROM alerts WHERE reference = '${r.body.reference}'`)[0].id;
+}
+
+function openStream(session) {
+  const controller = new AbortController();
+  const state = { ids: [], comments: 0 };
+  state.ready = fetch(`${srv.base}/api/v1/alerts/stream`, {
+    headers: { cookie: session.cookie }, signal: controller.signal,
+  }).then(async (res) => {
+    assert.equal(res.status, 200);
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let i;
+          while ((i = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, i);
+            buffer = buffer.slice(i + 2);
+            if (/^:/m.test(block)) state.comments++;
+            const data = /^data: (.*)$/m.exec(block);
+            if (data) state.ids.push(JSON.parse(data[1]).alert_id);
+          }
+        }
+      } catch { /* aborted */ }
+    })();
+  });
+  state.close = () => controller.abort();
+  return state;
+}
+
+async function until(predicate, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (predicate()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return predicate();
+}
+
+test('a responder narrowed to a sub-territory hears only of its alerts', async () => {
+  const all = openStream(wideSession);
+  const mine = openStream(lilleSession);
+  await Promise.all([all.ready, mine.ready]);
+  assert.ok(await until(() => all.comments > 0 && mine.comments > 0));
+  const roubaix = await raise('59100', '59512');  // hdf-59, outside the PTSM of Lille
+  const lilleAlert = await raise('59000', '59350');  // hdf-ptsm-lille
+  assert.ok(await until(() => all.ids.includes(roubaix) && all.ids.includes(lilleAlert)), 'the whole territory hears of both');
+  assert.ok(await until(() => mine.ids.includes(lilleAlert)), 'the narrowed responder hears of Lille');
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.ok(!mine.ids.includes(roubaix), 'but not of Roubaix');
+  // The inbox list agrees.
+  const list = await (await fetch(`${srv.base}/api/v1/alerts`, { headers: { cookie: lilleSession.cookie } })).json();
+  assert.deepEqual(list.items.map((a) => a.id), [lilleAlert]);
+  all.close();
+  mine.close();
+});
