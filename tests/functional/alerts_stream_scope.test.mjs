@@ -3,7 +3,6 @@
 // (issue 11): an event names its territory, the feed looks up the alert's
 // sub-territory for narrowed subscribers.
 import { test, after } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { demoDatabase, cli } from '../support/directory.mjs';
@@ -19,9 +18,7 @@ const dbPath = database.slice('sqlite:'.length);
 srv.dbPath = dbPath;
 
 const wide = await addUser(srv, { email: 'rep.nord@example.org', role: 'responder', territory: 'hauts-de-france' });
-const lille = await addUser(srv, { email: 'rep.lille@example.org', role: 'responder', territory: 'hauts-de-france' });
-// Accounts are narrowed to sub-territories by the operator (no command yet).
-execFileSync('sqlite3', [dbPath, "UPDATE users SET sub_territories = 'hdf-ptsm-lille' WHERE email = 'rep.lille@example.org'"]);
+const lille = await addUser(srv, { email: 'rep.lille@example.org', role: 'responder', territory: 'hauts-de-france', subTerritory: 'hdf-ptsm-lille' });
 const wideSession = await login(srv, wide);
 const lilleSession = await login(srv, lille);
 
@@ -84,6 +81,17 @@ async function until(predicate, ms = 10000) {
   }
   return predicate();
 }
+
+test('an account is narrowed only to sub-territories of its own territories', async () => {
+  for (const subTerritory of ['hdf-ptsm-lile', 'hdf-59,nowhere']) {
+    await assert.rejects(addUser(srv, { email: `x${subTerritory.length}@example.org`, role: 'responder', territory: 'hauts-de-france', subTerritory }),
+      /no sub-territory '(hdf-ptsm-lile|nowhere)'/);
+  }
+  await assert.rejects(addUser(srv, { email: 'y@example.org', role: 'responder', territory: 'normandie', subTerritory: 'hdf-59' }),
+    /no sub-territory 'hdf-59'/);
+  assert.equal(sqlite(dbPath, "SELECT count(*) AS n FROM users WHERE email IN ('x13@example.org', 'x14@example.org', 'y@example.org')")[0].n, 0);
+  assert.equal(sqlite(dbPath, "SELECT sub_territories AS s FROM users WHERE email = 'rep.lille@example.org'")[0].s, 'hdf-ptsm-lille');
+});
 
 test('a responder narrowed to a sub-territory hears only of its alerts', async () => {
   const all = openStream(wideSession);
