@@ -8,6 +8,7 @@ import { startServer } from '../support/server.mjs';
 import { demoDatabase, cli } from '../support/directory.mjs';
 import { addUser, login } from '../support/accounts.mjs';
 import { sqlite } from '../support/db.mjs';
+import { openStream, until } from '../support/sse.mjs';
 
 const { database } = demoDatabase();
 cli(database, ['subterritory', 'set', 'hdf-59', 'territory=hauts-de-france', 'name=Nord', 'kind=department', 'members=59']);
@@ -41,46 +42,7 @@ async function raise(postcode, communeCode) {
   return sqlite(dbPath, `SELECT id FROM alerts WHERE reference = '${r.body.reference}'`)[0].id;
 }
 
-function openStream(session) {
-  const controller = new AbortController();
-  const state = { ids: [], comments: 0 };
-  state.ready = fetch(`${srv.base}/api/v1/alerts/stream`, {
-    headers: { cookie: session.cookie }, signal: controller.signal,
-  }).then(async (res) => {
-    assert.equal(res.status, 200);
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let i;
-          while ((i = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, i);
-            buffer = buffer.slice(i + 2);
-            if (/^:/m.test(block)) state.comments++;
-            const data = /^data: (.*)$/m.exec(block);
-            if (data) state.ids.push(JSON.parse(data[1]).alert_id);
-          }
-        }
-      } catch { /* aborted */ }
-    })();
-  });
-  state.close = () => controller.abort();
-  return state;
-}
-
-async function until(predicate, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
+const ids = (stream) => stream.events.map((e) => e.data.alert_id);
 
 test('an account is narrowed only to sub-territories of its own territories', async () => {
   for (const subTerritory of ['hdf-ptsm-lile', 'hdf-59,nowhere']) {
@@ -94,16 +56,16 @@ test('an account is narrowed only to sub-territories of its own territories', as
 });
 
 test('a responder narrowed to a sub-territory hears only of its alerts', async () => {
-  const all = openStream(wideSession);
-  const mine = openStream(lilleSession);
+  const all = openStream(srv.base, wideSession);
+  const mine = openStream(srv.base, lilleSession);
   await Promise.all([all.ready, mine.ready]);
   assert.ok(await until(() => all.comments > 0 && mine.comments > 0));
   const roubaix = await raise('59100', '59512');  // hdf-59, outside the PTSM of Lille
   const lilleAlert = await raise('59000', '59350');  // hdf-ptsm-lille
-  assert.ok(await until(() => all.ids.includes(roubaix) && all.ids.includes(lilleAlert)), 'the whole territory hears of both');
-  assert.ok(await until(() => mine.ids.includes(lilleAlert)), 'the narrowed responder hears of Lille');
+  assert.ok(await until(() => ids(all).includes(roubaix) && ids(all).includes(lilleAlert)), 'the whole territory hears of both');
+  assert.ok(await until(() => ids(mine).includes(lilleAlert)), 'the narrowed responder hears of Lille');
   await new Promise((r) => setTimeout(r, 1000));
-  assert.ok(!mine.ids.includes(roubaix), 'but not of Roubaix');
+  assert.ok(!ids(mine).includes(roubaix), 'but not of Roubaix');
   // The inbox list agrees.
   const list = await (await fetch(`${srv.base}/api/v1/alerts`, { headers: { cookie: lilleSession.cookie } })).json();
   assert.deepEqual(list.items.map((a) => a.id), [lilleAlert]);

@@ -99,20 +99,27 @@ struct AlertFeed::Impl {
     }
   }
 
+  // One batch of the event log after `after`; nullopt (logged) on failure.
+  std::optional<std::vector<storage::AlertEventRecord>> ReadAfter(std::int64_t after) {
+    std::vector<storage::AlertEventRecord> events;
+    Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+      auto r = tx.alerts().EventsAfter(after, opt.batch);
+      if (!r.ok()) return r.status();
+      events = std::move(*r);
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
+      return std::nullopt;
+    }
+    return events;
+  }
+
   void Poll() {
     for (;;) {
-      std::vector<storage::AlertEventRecord> events;
-      const std::int64_t after = cursor.load();
-      Status st = storage.Read([&](storage::Transaction& tx) -> Status {
-        auto r = tx.alerts().EventsAfter(after, opt.batch);
-        if (!r.ok()) return r.status();
-        events = std::move(*r);
-        return Status::Ok();
-      });
-      if (!st.ok()) {
-        log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
-        return;
-      }
+      auto read = ReadAfter(cursor.load());
+      if (!read) return;
+      const std::vector<storage::AlertEventRecord>& events = *read;
       const bool narrowed = AnyNarrowed();
       for (const auto& e : events) {
         Dispatch(&e, narrowed ? SubTerritoryOf(e) : std::nullopt);
@@ -137,17 +144,9 @@ struct AlertFeed::Impl {
       std::int64_t from = std::max(after, upto - opt.max_replay);
       bool alive = true;
       while (alive && from < upto) {
-        std::vector<storage::AlertEventRecord> events;
-        Status st = storage.Read([&](storage::Transaction& tx) -> Status {
-          auto r = tx.alerts().EventsAfter(from, opt.batch);
-          if (!r.ok()) return r.status();
-          events = std::move(*r);
-          return Status::Ok();
-        });
-        if (!st.ok()) {
-          log::Warn("alert feed: cannot replay events", {{"error", st.ToString()}});
-          return;  // tried again at the next wake-up
-        }
+        auto read = ReadAfter(from);
+        if (!read) return;  // tried again at the next wake-up
+        const std::vector<storage::AlertEventRecord>& events = *read;
         if (events.empty()) break;
         core::MutexLock lock(mu);
         auto it = subs.find(id);

@@ -82,9 +82,14 @@ class ConsultationUseCases : public ::testing::Test {
     auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     config_ = std::make_unique<PathwayConfig>(std::move(*config));
+    AddProfessional("u-midwife", "sf@example.fr");
+  }
+
+  // A professional's account of Hauts-de-France.
+  void AddProfessional(const std::string& id, const std::string& email) {
     storage::UserRecord u;
-    u.id = "u-midwife";
-    u.email = "sf@example.fr";
+    u.id = id;
+    u.email = email;
     u.name = "Sage-femme";
     u.role = "professional";
     u.territories = {"hauts-de-france"};
@@ -303,14 +308,7 @@ TEST_F(ConsultationUseCases, AFormSentAgainReturnsTheFirstScreening) {
   EXPECT_EQ(again->screening, first->screening);
   EXPECT_EQ(Rows(), rows);
   // Another account with the same form id: a conflict, nothing written.
-  storage::UserRecord u;
-  u.id = "u-other";
-  u.email = "sf2@example.fr";
-  u.name = "Autre";
-  u.role = "professional";
-  u.territories = {"hauts-de-france"};
-  ASSERT_TRUE(
-      (*db_).Transact([&](storage::Transaction& tx) { return tx.accounts().InsertUser(u); }).ok());
+  AddProfessional("u-other", "sf2@example.fr");
   domain::Principal other = Midwife();
   other.user_id = "u-other";
   auto stolen = service.Submit(other, in);
