@@ -11,6 +11,7 @@ import { startServer } from '../support/server.mjs';
 import { demoDatabase } from '../support/directory.mjs';
 import { addUser, login } from '../support/accounts.mjs';
 import { sqlite } from '../support/db.mjs';
+import { openStream as openSse, until } from '../support/sse.mjs';
 
 const cases = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../cases/alert_transitions.json'), 'utf8'));
 const { database } = demoDatabase();
@@ -267,57 +268,7 @@ test('assigning to someone outside the territory is refused', async () => {
   assert.equal(self.body.assigned_user_id, hdfUserId);
 });
 
-// Reads a server-sent events stream into `events` ({id, event, data}) and
-// `comments` until closed.
-function openStream(session, lastEventId) {
-  const controller = new AbortController();
-  const state = { events: [], comments: 0, status: 0, type: '', closed: false };
-  const headers = { cookie: session.cookie, accept: 'text/event-stream' };
-  if (lastEventId !== undefined) headers['last-event-id'] = String(lastEventId);
-  state.ready = fetch(`${srv.base}/api/v1/alerts/stream`, {
-    headers, signal: controller.signal,
-  }).then(async (res) => {
-    state.status = res.status;
-    state.type = res.headers.get('content-type') || '';
-    if (res.status !== 200) { state.closed = true; return; }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let i;
-          while ((i = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, i);
-            buffer = buffer.slice(i + 2);
-            const ev = {};
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':')) { state.comments++; continue; }
-              const c = line.indexOf(':');
-              if (c > 0) ev[line.slice(0, c)] = line.slice(c + 1).trim();
-            }
-            if (ev.event) state.events.push({ ...ev, data: JSON.parse(ev.data) });
-          }
-        }
-      } catch { /* aborted */ }
-      state.closed = true;
-    })();
-  });
-  state.close = () => controller.abort();
-  return state;
-}
-
-async function until(predicate, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
+const openStream = (session, lastEventId) => openSse(srv.base, session, lastEventId);
 
 test('the live stream carries a territory\'s events to its responders only', async () => {
   const hdfStream = openStream(hdfSession);

@@ -218,6 +218,31 @@ test('the page posts, redirects to the result (PRG), and shows every error with 
   assert.match(page, /data-level="specialised"/);
   assert.match(page, /Soins spécialisés/);
   assert.doesNotMatch(page, /id="crise"/);
+  assert.doesNotMatch(page, /id="deja-envoye"/);
+
+  // The same form sent again (Back, then Send): the first result, no second screening.
+  const submission = /name="submission_id" value="([0-9a-z]{26})"/.exec(html)[1];
+  fields.set('submission_id', submission);
+  const file = path.join(db.dir, 'parcours.db');
+  const send = () => fetch(`${srv.base}/pro/consultations`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: midwife.cookie },
+    body: fields.toString(),
+  });
+  const firstSend = await send();
+  assert.equal(firstSend.status, 303);
+  const firstLocation = firstSend.headers.get('location');
+  assert.equal(firstLocation, `/pro/consultations/${submission}`);
+  const rows = count(file, 'screenings');
+  const [again, twice] = await Promise.all([send(), send()]);
+  for (const r of [again, twice]) {
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), `${firstLocation}?deja=1`);
+  }
+  assert.equal(count(file, 'screenings'), rows, 'no second screening');
+  const repeatedPage = await (await fetch(srv.base + again.headers.get('location'), { headers: { cookie: midwife.cookie } })).text();
+  assert.match(repeatedPage, /id="deja-envoye"/);
+  assert.match(repeatedPage, /Aucun second dépistage n’a été créé/);
 
   const bad = new URLSearchParams({ csrf_token: midwife.csrf, respondent: 'mother', period: 'prenatal',
     child_age_weeks: '6', postcode: '' });

@@ -5,7 +5,10 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/log.h"
@@ -35,6 +38,44 @@ struct AlertFeed::Impl {
   std::uint64_t next_id GUARDED_BY(mu) = 1;
   std::atomic<std::int64_t> cursor{0};
   std::thread thread;
+  // Sub-territory of the alerts seen lately (only the feed's thread uses
+  // it): an event carries its territory, not its sub-territory, which
+  // matters only to subscribers narrowed to some sub-territories.
+  std::unordered_map<std::string, std::optional<std::string>> sub_of;
+
+  bool AnyNarrowed() {
+    core::MutexLock lock(mu);
+    for (const auto& [id, sub] : subs) {
+      if (!sub.principal.sub_territories.empty()) return true;
+    }
+    return false;
+  }
+
+  // The alert's sub-territory (nullopt: none, or unreadable: then only the
+  // territory decides, as for the inbox list of an alert without one).
+  std::optional<std::string> SubTerritoryOf(const storage::AlertEventRecord& e) {
+    if (auto it = sub_of.find(e.alert_id); it != sub_of.end()) return it->second;
+    std::optional<std::string> sub;
+    Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+      auto a = tx.FindAlert(e.alert_id);
+      if (!a.ok()) return a.status();
+      if (*a) sub = (*a)->sub_territory_code;
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      log::Warn("alert feed: cannot read an alert's sub-territory", {{"error", st.ToString()}});
+      return std::nullopt;
+    }
+    if (sub_of.size() >= 10000) sub_of.clear();
+    sub_of.emplace(e.alert_id, sub);
+    return sub;
+  }
+
+  static bool Sees(const domain::Principal& p, const storage::AlertEventRecord& e,
+                   const std::optional<std::string>& sub) {
+    if (sub) return domain::InScope(p, e.territory_code, std::string_view(*sub));
+    return domain::InScope(p, e.territory_code);
+  }
 
   void Run() {
     auto next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
@@ -53,27 +94,35 @@ struct AlertFeed::Impl {
       Poll();
       if (std::chrono::steady_clock::now() >= next_heartbeat) {
         next_heartbeat = std::chrono::steady_clock::now() + opt.heartbeat_interval;
-        Dispatch(nullptr);
+        Dispatch(nullptr, std::nullopt);
       }
     }
   }
 
+  // One batch of the event log after `after`; nullopt (logged) on failure.
+  std::optional<std::vector<storage::AlertEventRecord>> ReadAfter(std::int64_t after) {
+    std::vector<storage::AlertEventRecord> events;
+    Status st = storage.Read([&](storage::Transaction& tx) -> Status {
+      auto r = tx.alerts().EventsAfter(after, opt.batch);
+      if (!r.ok()) return r.status();
+      events = std::move(*r);
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
+      return std::nullopt;
+    }
+    return events;
+  }
+
   void Poll() {
     for (;;) {
-      std::vector<storage::AlertEventRecord> events;
-      const std::int64_t after = cursor.load();
-      Status st = storage.Read([&](storage::Transaction& tx) -> Status {
-        auto r = tx.alerts().EventsAfter(after, opt.batch);
-        if (!r.ok()) return r.status();
-        events = std::move(*r);
-        return Status::Ok();
-      });
-      if (!st.ok()) {
-        log::Warn("alert feed: cannot read events", {{"error", st.ToString()}});
-        return;
-      }
+      auto read = ReadAfter(cursor.load());
+      if (!read) return;
+      const std::vector<storage::AlertEventRecord>& events = *read;
+      const bool narrowed = AnyNarrowed();
       for (const auto& e : events) {
-        Dispatch(&e);
+        Dispatch(&e, narrowed ? SubTerritoryOf(e) : std::nullopt);
         cursor.store(e.seq);
       }
       if (static_cast<int>(events.size()) < opt.batch) return;
@@ -95,17 +144,9 @@ struct AlertFeed::Impl {
       std::int64_t from = std::max(after, upto - opt.max_replay);
       bool alive = true;
       while (alive && from < upto) {
-        std::vector<storage::AlertEventRecord> events;
-        Status st = storage.Read([&](storage::Transaction& tx) -> Status {
-          auto r = tx.alerts().EventsAfter(from, opt.batch);
-          if (!r.ok()) return r.status();
-          events = std::move(*r);
-          return Status::Ok();
-        });
-        if (!st.ok()) {
-          log::Warn("alert feed: cannot replay events", {{"error", st.ToString()}});
-          return;  // tried again at the next wake-up
-        }
+        auto read = ReadAfter(from);
+        if (!read) return;  // tried again at the next wake-up
+        const std::vector<storage::AlertEventRecord>& events = *read;
         if (events.empty()) break;
         core::MutexLock lock(mu);
         auto it = subs.find(id);
@@ -129,7 +170,7 @@ struct AlertFeed::Impl {
 
   // Delivers to every subscriber in scope (all of them for a heartbeat);
   // drops those that refuse. Deliveries only queue bytes: done under mu.
-  void Dispatch(const storage::AlertEventRecord* e) {
+  void Dispatch(const storage::AlertEventRecord* e, const std::optional<std::string>& sub) {
     core::MutexLock lock(mu);
     for (auto it = subs.begin(); it != subs.end();) {
       // Still replaying: Replay() delivers up to the cursor; live events
@@ -138,8 +179,7 @@ struct AlertFeed::Impl {
         ++it;
         continue;
       }
-      const bool in_scope =
-          e == nullptr || domain::InScope(it->second.principal, e->territory_code);
+      const bool in_scope = e == nullptr || Sees(it->second.principal, *e, sub);
       if (in_scope && !it->second.deliver(e)) {
         it = subs.erase(it);
       } else {

@@ -5,7 +5,8 @@
 // just wrote an event) AND every poll_interval, so events written by
 // another instance of the program over the same database reach this
 // instance's subscribers too. Each subscriber is a principal: it receives
-// only events of its territories (domain::InScope), in seq order, and a
+// only events of its territories (domain::InScope), and of its
+// sub-territories when it is narrowed to some, in seq order, and a
 // heartbeat (nullptr) every heartbeat_interval so idle connections stay
 // open through proxies. A subscriber whose delivery returns false is
 // dropped (its connection closed).

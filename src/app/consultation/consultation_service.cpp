@@ -1,6 +1,7 @@
 #include "app/consultation/consultation_service.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "app/auth/access_rules.h"
 #include "app/auth/audit.h"
@@ -158,6 +159,15 @@ Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal&
   const domain::TimestampMs now = clock_.NowMs();
   storage::ScreeningRecord s;
   s.id = NewId(clock_, random_);
+  bool one_time = false;
+  if (in.submission_id) {
+    const auto made = IdTime(*in.submission_id);
+    if (made && IsScreeningId(*in.submission_id) && *made <= now + 60'000 &&
+        *made >= now - kSubmissionLifetimeMs) {
+      s.id = *in.submission_id;
+      one_time = true;
+    }
+  }
   s.created_at = now;
   s.instrument = in.instrument;
   s.language = in.language;
@@ -183,14 +193,46 @@ Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal&
   c.territory_code = territory->code;
   c.vulnerability = std::move(*factors);
 
+  // The form sent before: its first outcome (nothing written), or, when
+  // another account sent it, a conflict.
+  std::optional<std::pair<storage::ScreeningRecord, storage::ConsultationRecord>> first;
+  auto earlier = [&](storage::Transaction& tx) -> Status {
+    first.reset();
+    auto cr = tx.consultations().FindConsultation(s.id);
+    if (!cr.ok()) return cr.status();
+    if (!*cr) return Status::Ok();
+    if ((*cr)->professional_id != p.user_id) {
+      return Status(StatusCode::kConflict, "this form was already sent", "submission_id");
+    }
+    auto sr = tx.FindScreening(s.id);
+    if (!sr.ok()) return sr.status();
+    if (!*sr) return Status::Internal("consultation without its screening");
+    first.emplace(std::move(**sr), std::move(**cr));
+    return Status::Ok();
+  };
   Status st = storage_.Transact([&](storage::Transaction& tx) {
+    if (one_time) {
+      PARCOURS_RETURN_IF_ERROR(earlier(tx));
+      if (first) return Status::Ok();
+    }
     PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(s));
     PARCOURS_RETURN_IF_ERROR(tx.consultations().InsertConsultation(c));
     return WriteAudit(tx, now,
                       {p.user_id, "create", "screening", s.id, territory->code,
                        AuditDetail(c, s.item10_positive)});
   });
+  if (st.code() == StatusCode::kConflict && one_time && st.field() != "submission_id") {
+    // The same form sent twice at once: the other request inserted it.
+    st = storage_.Read(earlier);
+    if (st.ok() && !first)
+      st = Status(StatusCode::kConflict, "this form was already sent", "submission_id");
+  }
   if (!st.ok()) return st;
+  if (first) {
+    ConsultationOutcome out = Outcome(std::move(first->first), std::move(first->second));
+    out.repeated = true;
+    return out;
+  }
   return Outcome(std::move(s), std::move(c));
 }
 

@@ -163,6 +163,10 @@ Response FormPage(WebContext& ctx, const Request& req, const FormData& f,
       Choices(ctx, "pro_cons_period_", "periode", {"prenatal", "postnatal"}, f.Value("period"));
   v["child_age_weeks"] = f.Value("child_age_weeks");
   v["postcode"] = f.Value("postcode");
+  // The form's one-time id: kept when the form comes back with errors
+  // (nothing was written), new for a new form.
+  v["submission_id"] = f.Value("submission_id").empty() ? ctx.consultations->NewSubmissionId()
+                                                        : f.Value("submission_id");
   auto field_error = [&](std::string_view field) -> std::string {
     for (const auto& e : errors) {
       if (e.field == field) return ErrorText(ctx, e);
@@ -251,6 +255,7 @@ app::ConsultationInput ReadForm(const FormData& f) {
   }
   const std::string postcode = f.Value("postcode");
   if (!postcode.empty()) in.postcode = postcode;
+  if (!f.Value("submission_id").empty()) in.submission_id = f.Value("submission_id");
   const std::string commune = f.Value("commune_code");
   if (!commune.empty()) in.commune_code = commune;
   for (int i = 1; i <= 10; ++i) in.answers.push_back(ParseInt(f.Value("q" + std::to_string(i))));
@@ -264,11 +269,13 @@ json::object LevelView(const WebContext& ctx, domain::CareLevel l) {
           {"label", T(ctx, "pro_cons_level_" + std::string(domain::ToString(l)))}};
 }
 
-Response ResultPage(WebContext& ctx, const Request& req, const app::ConsultationOutcome& out) {
+Response ResultPage(WebContext& ctx, const Request& req, const app::ConsultationOutcome& out,
+                    bool repeated) {
   const domain::Orientation& o = out.orientation;
   const auto t = [&](const std::string& key) { return T(ctx, key); };
   json::object v;
   v["id"] = out.screening.id;
+  v["repeated"] = repeated;
   v["crisis"] = o.crisis;
   v["score"] = out.screening.score;
   v["band"] = T(ctx, "pro_cons_band_" + std::string(domain::ToString(out.screening.band)));
@@ -340,14 +347,19 @@ void RegisterConsultationRoutes(Router& r, WebContext& ctx) {
             }
             return FormPage(ctx, req, *form, out.status().field_errors(), 400);
           }
-          return SeeOther("/pro/consultations/" + out->screening.id);
+          // Sent again (Back, then Send): the result made the first time,
+          // said so on the page.
+          return SeeOther("/pro/consultations/" + out->screening.id +
+                          (out->repeated ? "?deja=1" : ""));
         });
 
   r.Add("GET", "/pro/consultations/{screening_id}", RouteAccess::Session(kConsultationsRead),
         [&ctx](Request& req) {
           auto out = ctx.consultations->Find(*req.principal, req.path_params.at("screening_id"));
           if (!out.ok()) return ctx.Error(req, out.status());
-          return ResultPage(ctx, req, *out);
+          auto q = ParseForm(req.query);
+          const bool repeated = q.ok() && q->Value("deja") == "1";
+          return ResultPage(ctx, req, *out, repeated);
         });
 }
 

@@ -82,9 +82,14 @@ class ConsultationUseCases : public ::testing::Test {
     auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     config_ = std::make_unique<PathwayConfig>(std::move(*config));
+    AddProfessional("u-midwife", "sf@example.fr");
+  }
+
+  // A professional's account of Hauts-de-France.
+  void AddProfessional(const std::string& id, const std::string& email) {
     storage::UserRecord u;
-    u.id = "u-midwife";
-    u.email = "sf@example.fr";
+    u.id = id;
+    u.email = email;
     u.name = "Sage-femme";
     u.role = "professional";
     u.territories = {"hauts-de-france"};
@@ -285,6 +290,42 @@ TEST_F(ConsultationUseCases, APostcodeGivesTheCommuneOrAsksWhichOne) {
   auto unknown = Service(*db_).Submit(Midwife(), in);
   EXPECT_EQ(Fields(unknown.status()), (std::vector<std::string>{"postcode:unknown"}));
   EXPECT_EQ(Rows(), rows);
+}
+
+TEST_F(ConsultationUseCases, AFormSentAgainReturnsTheFirstScreening) {
+  ConsultationService service = Service(*db_);
+  ConsultationInput in = Valid();
+  in.submission_id = service.NewSubmissionId();
+  auto first = service.Submit(Midwife(), in);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->screening.id, *in.submission_id);
+  EXPECT_FALSE(first->repeated);
+  const auto rows = Rows();
+  in.answers = kLow;  // changed after Back: still the first result
+  auto again = service.Submit(Midwife(), in);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->repeated);
+  EXPECT_EQ(again->screening, first->screening);
+  EXPECT_EQ(Rows(), rows);
+  // Another account with the same form id: a conflict, nothing written.
+  AddProfessional("u-other", "sf2@example.fr");
+  domain::Principal other = Midwife();
+  other.user_id = "u-other";
+  auto stolen = service.Submit(other, in);
+  EXPECT_EQ(stolen.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(stolen.status().field(), "submission_id");
+  EXPECT_EQ(Rows(), rows);
+  // A form id too old, or not an id: a new screening with an id of its own.
+  ConsultationInput late = Valid();
+  late.submission_id = service.NewSubmissionId();
+  clock_.Set(clock_.NowMs() + kSubmissionLifetimeMs + 1);
+  auto fresh = service.Submit(Midwife(), late);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(fresh->screening.id, *late.submission_id);
+  late.submission_id = "zzzz";
+  auto junk = service.Submit(Midwife(), late);
+  ASSERT_TRUE(junk.ok());
+  EXPECT_NE(junk->screening.id, "zzzz");
 }
 
 TEST_F(ConsultationUseCases, OnlyProfessionalsAndOnlyTheirTerritories) {
