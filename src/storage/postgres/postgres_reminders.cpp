@@ -101,6 +101,7 @@ class PostgresReminders : public ReminderRepository, private TxnStatements {
     if (!res.ok()) return res.status();
     Rows q(res->get());
     std::vector<ReminderRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) out.push_back(ReadReminder(q, i));
     if (q.corrupt()) return Track(Status::Internal("corrupt row in reminders"));
     return out;
