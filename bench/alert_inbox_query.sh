@@ -9,14 +9,16 @@
 #     territory × status × deadline part, each walking alerts_inbox),
 # in the same process on the same file, REPEAT times each; prints median
 # and p99 per page and the ratios, and checks both give the same rows in the
-# same order. The schema is the real one (`parcours migrate`).
+# same order. The schema is the real one (`parcours migrate`); the timings
+# are SQLite's alone, so PARCOURS_BIN may name any build of parcours to
+# create it with (default: the release build, built here).
 #
 # Usage: bench/alert_inbox_query.sh [INBOX (20000)] [REPEAT (300)]
 source "$(dirname "$0")/lib.sh"
 inbox=${1:-20000}
 repeat=${2:-300}
-bench_build
-work=$(mktemp -d "$BENCH_ROOT/build-release/bench-inbox.XXXXXX")
+if [ -n "${PARCOURS_BIN:-}" ]; then PARCOURS=$PARCOURS_BIN; else bench_build; fi
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/inbox.db"
 "$PARCOURS" migrate --database "sqlite:$db" --share-dir "$BENCH_ROOT" >/dev/null 2>&1
