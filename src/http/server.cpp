@@ -387,16 +387,23 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
         });
   }
 
+  // The header of a response whose body is sent apart (a file, a stream):
+  // status, server, content type and the response's headers.
+  static bhttp::response<bhttp::empty_body> HeaderOf(const Response& out) {
+    bhttp::response<bhttp::empty_body> msg;
+    msg.result(static_cast<unsigned>(out.status));
+    msg.version(11);
+    msg.set(bhttp::field::server, "parcours");
+    msg.set(bhttp::field::content_type, out.content_type);
+    for (const auto& [k, v] : out.headers) msg.insert(k, v);
+    return msg;
+  }
+
   // Sends the header, then the body straight from the file with sendfile(2)
   // (no copy through the program: static assets). The header goes with
   // MSG_MORE so that it leaves in the same segment as the start of the body.
   void WriteFile(const std::shared_ptr<Request>& req, const std::shared_ptr<Response>& out) {
-    bhttp::response<bhttp::empty_body> msg;
-    msg.result(static_cast<unsigned>(out->status));
-    msg.version(11);
-    msg.set(bhttp::field::server, "parcours");
-    msg.set(bhttp::field::content_type, out->content_type);
-    for (const auto& [k, v] : out->headers) msg.insert(k, v);
+    bhttp::response<bhttp::empty_body> msg = HeaderOf(*out);
     msg.content_length(out->file.length);
     bool close = out->close_connection || !keep_alive_ || impl_.stopping;
     msg.keep_alive(!close);
@@ -518,12 +525,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   };
 
   void WriteStream(const std::shared_ptr<Request>& req, const std::shared_ptr<Response>& out) {
-    bhttp::response<bhttp::empty_body> msg;
-    msg.result(static_cast<unsigned>(out->status));
-    msg.version(11);
-    msg.set(bhttp::field::server, "parcours");
-    msg.set(bhttp::field::content_type, out->content_type);
-    for (const auto& [k, v] : out->headers) msg.insert(k, v);
+    bhttp::response<bhttp::empty_body> msg = HeaderOf(*out);
     msg.keep_alive(false);  // the body ends with the connection
     std::ostringstream head;
     head << msg.base();

@@ -325,6 +325,50 @@ TEST_F(AlertConformance, SearchFiltersByTerritoryAndPutsOverdueFirst) {
   EXPECT_EQ(SearchIds(q).size(), 2u);
 }
 
+// The search reads the inbox index by territory, status and deadline
+// (storage/alert_search.h): the rows of every status come back merged in one
+// order, ties broken by created_at then id, cut at the limit.
+TEST_F(AlertConformance, SearchMergesStatusesInOneOrderAndCutsAtTheLimit) {
+  const TimestampMs now = kT0 + 10'000;
+  AlertRecord a1 = Alert("a1", "normandie", now - 30);  // overdue, new
+  AlertRecord a2 = Alert("a2", "normandie", now - 30);  // overdue, qualified, older
+  a2.status = "qualified";
+  a2.created_at = kT0 - 5;
+  AlertRecord a3 = Alert("a3", "normandie", now - 20);  // overdue, assigned
+  a3.status = "assigned";
+  AlertRecord a4 = Alert("a4", "normandie", now);  // due now: not overdue
+  a4.status = "in_contact";
+  AlertRecord a5 = Alert("a5", "normandie", now - 40);  // closed: never overdue
+  a5.status = "closed";
+  AlertRecord a6 = Alert("a6", "normandie", now);       // same deadline and time as a4
+  AlertRecord b1 = Alert("b1", "occitanie", now - 25);  // overdue, other territory
+  for (const auto& a : {a6, a5, a4, a3, a2, a1, b1}) Insert(a);
+
+  AlertQuery q;
+  q.territories = {"normandie", "occitanie", "normandie"};  // given twice: listed once
+  q.now = now;
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a2", "a1", "b1", "a3", "a5", "a4", "a6"}));
+  q.limit = 4;
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a2", "a1", "b1", "a3"}));
+  q.limit = 5;
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a2", "a1", "b1", "a3", "a5"}));
+  q.limit = 2;
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a2", "a1"}));
+  q.limit = 0;
+  EXPECT_TRUE(SearchIds(q).empty());
+  q.limit = 200;
+  q.overdue_only = true;
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a2", "a1", "b1", "a3"}));
+  q.overdue_only = false;
+  q.status = "in_contact";
+  EXPECT_EQ(SearchIds(q), (std::vector<std::string>{"a4"}));
+  q.status = "no_such_status";
+  EXPECT_TRUE(SearchIds(q).empty());
+  q.status.reset();
+  q.territories = {"normandie,occitanie"};  // a code holding a comma matches nothing
+  EXPECT_TRUE(SearchIds(q).empty());
+}
+
 TEST_F(AlertConformance, ListOverdueSpansTerritoriesAndSkipsClosed) {
   const TimestampMs now = kT0 + 10'000;
   AlertRecord a = Alert("a", "hauts-de-france", now - 10);

@@ -24,23 +24,13 @@
 
 #include "app/directory/directory_search.h"
 #include "app/screening/recontact_service.h"
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/alert/alert_machine.h"
 #include "storage/records.h"
 
-namespace parcours::storage {
-class Storage;
-class Transaction;
-}  // namespace parcours::storage
-
 namespace parcours::app {
-
-class Clock;
-class Random;
-class Sealer;
-class PathwayConfig;
-class RecontactGate;
 
 struct AlertListFilter {
   // "open" (default), "closed", "all", or one status identifier.

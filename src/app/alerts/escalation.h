@@ -18,13 +18,10 @@
 #include <functional>
 #include <thread>
 
+#include "app/seams.h"
 #include "core/status.h"
 #include "core/thread_annotations.h"
 #include "domain/common/types.h"
-
-namespace parcours::storage {
-class Storage;
-}
 
 namespace parcours::app {
 

@@ -15,21 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "storage/account_repository.h"
 
-namespace parcours::storage {
-class Storage;
-class Transaction;
-}  // namespace parcours::storage
-
 namespace parcours::app {
 
-class Clock;
-class Random;
-class Sealer;
-class PasswordHasher;
 class AuthService;
 struct NewSession;
 

@@ -25,21 +25,16 @@
 #include <string>
 #include <string_view>
 
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/common/types.h"
 
 namespace parcours::storage {
-class Storage;
 struct UserRecord;
 }  // namespace parcours::storage
 
 namespace parcours::app {
-
-class Clock;
-class Random;
-class Sealer;
-class PasswordHasher;
 
 struct AuthOptions {
   std::chrono::milliseconds idle{30 * 60 * 1000};

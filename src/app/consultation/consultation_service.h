@@ -30,6 +30,7 @@
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/pathway/consultation.h"
@@ -38,14 +39,7 @@
 #include "storage/consultation_repository.h"
 #include "storage/records.h"
 
-namespace parcours::storage {
-class Storage;
-}
-
 namespace parcours::app {
-
-class Clock;
-class Random;
 
 // Source recorded on the screening row of a consultation.
 inline constexpr std::string_view kConsultationSource = "consultation";

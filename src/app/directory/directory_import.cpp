@@ -211,8 +211,13 @@ class ResourceImport {
     ++summary_->inserted;
   }
 
-  // Deactivates rows of the imported departments the file did not contain.
-  Status Finish() {
+  // Records what the parser counted (`parsed`): rows outside the territories
+  // are skipped ones, invalid rows are errors (counted by Error); then
+  // deactivates rows of the imported departments the file did not contain.
+  Status Finish(const domain::ImportCounts& parsed) {
+    summary_->counts.lines = parsed.lines;
+    summary_->counts.records = parsed.records - summary_->outside_territory - invalid_;
+    summary_->counts.skipped = parsed.skipped + summary_->outside_territory;
     PARCOURS_RETURN_IF_ERROR(failure_);
     std::vector<std::int64_t> gone;
     for (const auto& [key, e] : existing_) {
@@ -234,7 +239,6 @@ class ResourceImport {
 
   const Status& failure() const { return failure_; }
   // Rows the parser kept that failed domain::Validate.
-  std::int64_t invalid() const { return invalid_; }
 
  private:
   struct Existing {
@@ -320,13 +324,8 @@ Result<ImportSummary> ImportRpps(storage::Storage& storage, const Clock& clock,
     if (!enc.ok()) return enc.status();
     s.encoding = std::string(domain::ToString(*enc));
     PARCOURS_RETURN_IF_ERROR(reader.status());
-    const auto& c = reader.counts();
-    s.counts.lines = c.lines;
     // Parser errors and invalid rows were both counted by imp.Error.
-    s.counts.records = c.records - s.outside_territory - imp.invalid();
-    s.counts.skipped = c.skipped + s.outside_territory;
-    PARCOURS_RETURN_IF_ERROR(imp.Finish());
-    return Status::Ok();
+    return imp.Finish(reader.counts());
   });
   st = Finalise(st, &s, start);
   if (!st.ok()) return st;
@@ -389,11 +388,7 @@ Result<ImportSummary> ImportFiness(storage::Storage& storage, const Clock& clock
       imp.FillPostcode(&r, e.cedex_postcode);
       imp.Apply(0, "finess:" + e.finess_id, std::move(r), "nofinesset " + e.finess_id + ": ");
     }
-    s.counts.lines = parsed.lines;
-    s.counts.records = parsed.records - s.outside_territory - imp.invalid();
-    s.counts.skipped = parsed.skipped + s.outside_territory;
-    PARCOURS_RETURN_IF_ERROR(imp.Finish());
-    return Status::Ok();
+    return imp.Finish(parsed);
   });
   st = Finalise(st, &s, start);
   if (!st.ok()) return st;

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/pathway/pathway_rules.h"
@@ -33,16 +34,7 @@
 #include "storage/follow_up_repository.h"
 #include "storage/records.h"
 
-namespace parcours::storage {
-class Storage;
-class Transaction;
-}  // namespace parcours::storage
-
 namespace parcours::app {
-
-class Clock;
-class Random;
-class Sealer;
 
 struct NewRecordInput {
   std::optional<domain::Respondent> respondent;  // field "respondent"

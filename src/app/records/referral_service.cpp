@@ -257,32 +257,26 @@ Result<ReferralView> ReferralService::ViewOf(storage::Transaction& tx, const dom
 
 Result<std::vector<ReferralView>> ReferralService::ListSent(const domain::Principal& p) {
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kReferralsSend, &p));
-  const auto now = clock_.NowMs();
-  std::vector<ReferralView> out;
-  PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
-    auto rows = tx.follow_up().ListReferralsByReferrer(p.user_id, kListLimit);
-    if (!rows.ok()) return rows.status();
-    for (auto& r : *rows) {
-      if (!domain::InScope(p, r.territory_code)) continue;
-      auto v = ViewOf(tx, p, std::move(r));
-      if (!v.ok()) return v.status();
-      out.push_back(std::move(*v));
-    }
-    return Status::Ok();
-  }));
-  PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) {
-    return WriteAudit(
-        tx, now, {p.user_id, "list", "referral", "*", "", std::to_string(out.size()) + " sent"});
-  }));
-  return out;
+  return ListViews(p, "sent", [&](storage::Transaction& tx) {
+    return tx.follow_up().ListReferralsByReferrer(p.user_id, kListLimit);
+  });
 }
 
 Result<std::vector<ReferralView>> ReferralService::ListReceived(const domain::Principal& p) {
   PARCOURS_RETURN_IF_ERROR(domain::CheckAccess(access::kReferralsReceive, &p));
+  return ListViews(p, "received", [&](storage::Transaction& tx) {
+    return tx.follow_up().ListReferralsToTeam(p.user_id, kListLimit);
+  });
+}
+
+Result<std::vector<ReferralView>> ReferralService::ListViews(
+    const domain::Principal& p, std::string_view what,
+    const std::function<Result<std::vector<storage::ReferralRecord>>(storage::Transaction&)>&
+        list) {
   const auto now = clock_.NowMs();
   std::vector<ReferralView> out;
   PARCOURS_RETURN_IF_ERROR(storage_.Read([&](storage::Transaction& tx) -> Status {
-    auto rows = tx.follow_up().ListReferralsToTeam(p.user_id, kListLimit);
+    auto rows = list(tx);
     if (!rows.ok()) return rows.status();
     for (auto& r : *rows) {
       if (!domain::InScope(p, r.territory_code)) continue;
@@ -293,9 +287,9 @@ Result<std::vector<ReferralView>> ReferralService::ListReceived(const domain::Pr
     return Status::Ok();
   }));
   PARCOURS_RETURN_IF_ERROR(storage_.Transact([&](storage::Transaction& tx) {
-    return WriteAudit(
-        tx, now,
-        {p.user_id, "list", "referral", "*", "", std::to_string(out.size()) + " received"});
+    return WriteAudit(tx, now,
+                      {p.user_id, "list", "referral", "*", "",
+                       std::to_string(out.size()) + " " + std::string(what)});
   }));
   return out;
 }

@@ -14,26 +14,19 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/access/access.h"
 #include "domain/record/referral.h"
 #include "storage/follow_up_repository.h"
 
-namespace parcours::storage {
-class Storage;
-class Transaction;
-}  // namespace parcours::storage
-
 namespace parcours::app {
-
-class Clock;
-class Random;
-class Sealer;
 
 struct NewReferralInput {
   std::string record_id;                        // field "record"
@@ -86,6 +79,12 @@ class ReferralService {
  private:
   Result<ReferralView> ViewOf(storage::Transaction& tx, const domain::Principal& p,
                               storage::ReferralRecord r);
+  // The views of the referrals `rows` lists (those in p's scope), the list
+  // audited as "<count> <what>".
+  Result<std::vector<ReferralView>> ListViews(
+      const domain::Principal& p, std::string_view what,
+      const std::function<Result<std::vector<storage::ReferralRecord>>(storage::Transaction&)>&
+          list);
 
   storage::Storage& storage_;
   const Clock& clock_;

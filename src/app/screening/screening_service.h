@@ -18,20 +18,13 @@
 
 #include "app/geography.h"
 #include "app/pathway_config.h"
+#include "app/seams.h"
 #include "core/status.h"
 #include "domain/pathway/pathway_rules.h"
 #include "domain/questionnaire/questionnaire.h"
 #include "storage/records.h"
 
-namespace parcours::storage {
-class Storage;
-}
-
 namespace parcours::app {
-
-class Clock;
-class Random;
-class RecontactGate;
 
 // The instrument parents take. Its items, options and scores are data
 // (data/questionnaires/<instrument>.<lang>.json).

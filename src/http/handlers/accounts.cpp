@@ -19,6 +19,7 @@
 #include "http/handlers/base_url.h"
 #include "http/handlers/context.h"
 #include "http/json_body.h"
+#include "http/views/time_format.h"
 
 namespace parcours::http {
 namespace {
@@ -29,15 +30,6 @@ using app::access::kSelf;
 using app::access::kUsersInvite;
 using app::access::kUsersRead;
 using app::access::kUsersResetPassword;
-
-std::string FormatUtc(domain::TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
 
 // "2026-11-29" → midnight UTC in ms; nullopt when malformed.
 std::optional<domain::TimestampMs> ParseDay(const std::string& s) {
@@ -109,7 +101,7 @@ json::object SummaryView(const WebContext& ctx, const app::AccountSummary& s) {
   o["status"] = ctx.catalogs->Get(
       "fr", s.disabled ? "pro_status_disabled"
                        : (s.enrolled ? "pro_status_active" : "pro_status_pending"));
-  o["last_login"] = s.last_login_at ? FormatUtc(*s.last_login_at) : std::string("—");
+  o["last_login"] = s.last_login_at ? UtcMinute(*s.last_login_at) : std::string("—");
   return o;
 }
 
@@ -163,7 +155,7 @@ Response LinkCreatedPage(WebContext& ctx, const Request& req, const app::OneTime
   json::object view;
   view["url"] = BaseUrl(ctx, req) + "/pro/lien/" + link.token;
   view["email"] = email;
-  view["expires"] = FormatUtc(link.expires_at);
+  view["expires"] = UtcMinute(link.expires_at);
   view["invitation"] = link.purpose == "invitation";
   view["emailed"] = link.emailed;
   return ctx.ProPage(req, "pro_link_created", "pro_link_created_title", std::move(view), 201);
@@ -372,7 +364,7 @@ void RegisterAccountRoutes(Router& r, WebContext& ctx) {
         json::array out;
         for (const auto& e : *rows) {
           out.push_back(
-              {{"at", FormatUtc(e.at)},
+              {{"at", UtcMinute(e.at)},
                {"actor", e.actor},
                {"action", e.action},
                {"subject", e.subject_type + " " + e.subject_id},

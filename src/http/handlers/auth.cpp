@@ -26,13 +26,6 @@ json::object UserJson(const domain::Principal& p) {
   return u;
 }
 
-Response SeeOther(const std::string& location) {
-  Response r;
-  r.status = 303;
-  r.SetHeader("Location", location);
-  return r;
-}
-
 Response Locked(const WebContext& ctx, const Request& req, int retry_after) {
   Response r;
   if (req.path.starts_with("/api/")) {

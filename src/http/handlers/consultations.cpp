@@ -306,13 +306,6 @@ Response ResultPage(WebContext& ctx, const Request& req, const app::Consultation
   return ctx.ProPage(req, "pro_consultation_result", "pro_cons_result_title", std::move(v));
 }
 
-Response SeeOther(const std::string& location) {
-  Response r;
-  r.status = 303;
-  r.SetHeader("Location", location);
-  return r;
-}
-
 }  // namespace
 
 void RegisterConsultationRoutes(Router& r, WebContext& ctx) {

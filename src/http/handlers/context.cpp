@@ -17,6 +17,13 @@ Response JsonResponse(int status, const boost::json::value& v) {
   return r;
 }
 
+Response SeeOther(const std::string& location) {
+  Response r;
+  r.status = 303;
+  r.SetHeader("Location", location);
+  return r;
+}
+
 std::string BaseUrl(const WebContext& ctx, const Request& req) {
   if (!ctx.options.public_url.empty()) {
     std::string u = ctx.options.public_url;

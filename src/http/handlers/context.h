@@ -125,6 +125,8 @@ struct WebContext {
 };
 
 Response JsonResponse(int status, const boost::json::value& v);
+// 303 See Other to `location` (post-redirect-get), no body.
+Response SeeOther(const std::string& location);
 // The plain-text 500 answered when template `tmpl` fails to render (logged).
 Response RenderFailure(std::string_view tmpl, const Status& st);
 // A page rendered by the layout template: `status` and its Content-Language,

@@ -18,6 +18,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <ctime>
+#include <functional>
 
 #include "app/auth/access_rules.h"
 #include "app/clock.h"
@@ -32,6 +33,7 @@
 #include "http/handlers/context.h"
 #include "http/handlers/fhir.h"
 #include "http/views/score_chart.h"
+#include "http/views/time_format.h"
 
 namespace parcours::http {
 namespace {
@@ -46,15 +48,6 @@ using app::access::kReferralsSend;
 
 std::string Day(domain::TimestampMs ms) {
   return domain::ToIsoDate(domain::CivilFromDays(static_cast<long>(ms / (24LL * 3600 * 1000))));
-}
-
-std::string DateTime(domain::TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
 }
 
 std::string T(const WebContext& ctx, const std::string& key) {
@@ -88,14 +81,6 @@ json::object ErrorsView(const WebContext& ctx, const Status& st, const std::stri
   v["errors"] = std::move(list);
   v["field_errors"] = std::move(by_field);
   return v;
-}
-
-Response SeeOther(const std::string& location) {
-  Response r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.SetHeader("Location", location);
-  return r;
 }
 
 std::string RespondentLabel(const WebContext& ctx, domain::Respondent r) {
@@ -148,16 +133,22 @@ json::object CreateFormView(const WebContext& ctx, const domain::Principal& p,
   return v;
 }
 
+// One record in a list: id, name, respondent, created (day).
+json::object RecordRow(const WebContext& ctx, const app::RecordSummary& r) {
+  return {{"id", r.id},
+          {"name", r.name},
+          {"respondent", RespondentLabel(ctx, r.respondent)},
+          {"created", Day(r.created_at)}};
+}
+
 Response RecordsPage(WebContext& ctx, const Request& req, json::object view, int status) {
   auto list = ctx.records->List(*req.principal);
   if (!list.ok()) return ctx.Error(req, list.status());
   json::array rows;
   for (const auto& r : *list) {
-    rows.push_back({{"id", r.id},
-                    {"name", r.name},
-                    {"respondent", RespondentLabel(ctx, r.respondent)},
-                    {"territory", TerritoryName(ctx, r.territory_code)},
-                    {"created", Day(r.created_at)}});
+    json::object row = RecordRow(ctx, r);
+    row["territory"] = TerritoryName(ctx, r.territory_code);
+    rows.push_back(std::move(row));
   }
   view["has_records"] = !rows.empty();
   view["records"] = std::move(rows);
@@ -219,7 +210,7 @@ Response RecordPage(WebContext& ctx, const Request& req, const std::string& id, 
                           {"band", band},
                           {"crisis", s.item10_positive},
                           {"via", T(ctx, "fu_via_" + a.link.via)},
-                          {"attached", DateTime(a.link.attached_at)},
+                          {"attached", UtcMinute(a.link.attached_at)},
                           {"answers", AnswersView(ctx, s)}});
   }
   json::array table;
@@ -243,7 +234,7 @@ Response RecordPage(WebContext& ctx, const Request& req, const std::string& id, 
   }
   json::array notes;
   for (const auto& n : rv->notes) {
-    notes.push_back({{"author", n.author_name}, {"at", DateTime(n.at)}, {"text", n.text}});
+    notes.push_back({{"author", n.author_name}, {"at", UtcMinute(n.at)}, {"text", n.text}});
   }
   view["has_notes"] = !notes.empty();
   view["notes"] = std::move(notes);
@@ -257,7 +248,7 @@ Response RecordPage(WebContext& ctx, const Request& req, const std::string& id, 
     others.push_back({{"id", o.record_id},
                       {"has_name", o.name.has_value()},
                       {"name", o.name.value_or("")},
-                      {"consent_at", DateTime(o.consent_at)}});
+                      {"consent_at", UtcMinute(o.consent_at)}});
   }
   view["has_other_parents"] = !others.empty();
   view["other_parents"] = std::move(others);
@@ -304,6 +295,21 @@ Response RecordFormError(WebContext& ctx, const Request& req, const std::string&
   return RecordPage(ctx, req, id, std::move(view), status);
 }
 
+// A form posted on a record's page (/pro/dossiers/{record}/…): `act` runs the
+// use case on the record and the form; on failure the page again with the
+// form's errors (RecordFormError, section `form`), else back to the page at
+// `anchor`.
+Response RecordFormPost(WebContext& ctx, Request& req, const std::string& form,
+                        const std::string& anchor,
+                        const std::function<Status(const std::string&, const FormData&)>& act) {
+  const std::string id = req.path_params.at("record");
+  auto typed = ParseForm(req.body);
+  if (!typed.ok()) return ctx.Error(req, typed.status());
+  Status st = act(id, *typed);
+  if (!st.ok()) return RecordFormError(ctx, req, id, form, st, *typed);
+  return SeeOther("/pro/dossiers/" + id + "#" + anchor);
+}
+
 // --- referrals -----------------------------------------------------------------
 
 json::object ReferralItemView(const WebContext& ctx, const app::ReferralView& v,
@@ -311,7 +317,7 @@ json::object ReferralItemView(const WebContext& ctx, const app::ReferralView& v,
   const auto& r = v.referral;
   json::array events;
   for (const auto& e : v.events) {
-    events.push_back({{"at", DateTime(e.at)},
+    events.push_back({{"at", UtcMinute(e.at)},
                       {"status", T(ctx, "ref_status_" + e.to_status)},
                       {"detail", e.detail}});
   }
@@ -326,8 +332,8 @@ json::object ReferralItemView(const WebContext& ctx, const app::ReferralView& v,
   o["status"] = T(ctx, "ref_status_" + r.status);
   o["status_code"] = r.status;
   o["joint_care"] = T(ctx, "ref_joint_" + r.joint_care);
-  o["created"] = DateTime(r.created_at);
-  o["updated"] = DateTime(r.updated_at);
+  o["created"] = UtcMinute(r.created_at);
+  o["updated"] = UtcMinute(r.updated_at);
   o["has_decline_reason"] = r.decline_reason.has_value();
   o["decline_reason"] = r.decline_reason ? T(ctx, "ref_reason_" + *r.decline_reason) : "";
   o["has_first_appointment"] = r.first_appointment.has_value();
@@ -406,14 +412,7 @@ Response ReferralForm(WebContext& ctx, const Request& req, const std::string& re
 
 // --- FHIR ------------------------------------------------------------------------
 
-std::string FhirDateTime(domain::TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FhirDateTime(domain::TimestampMs ms) { return FormatUtc(ms, "%Y-%m-%dT%H:%M:%SZ"); }
 
 json::object QuestionnaireResponse(const WebContext& ctx, const std::string& base,
                                    const std::string& record_id,
@@ -498,44 +497,36 @@ void RegisterRecordRoutes(Router& r, WebContext& ctx) {
 
   r.Add("POST", "/pro/dossiers/{record}/notes", RouteAccess::Session(kRecordsWrite),
         [&ctx](Request& req) {
-          const std::string id = req.path_params.at("record");
-          auto form = ParseForm(req.body);
-          if (!form.ok()) return ctx.Error(req, form.status());
-          Status st = ctx.records->AddNote(*req.principal, id, form->Value("note"));
-          if (!st.ok()) return RecordFormError(ctx, req, id, "note", st, *form);
-          return SeeOther("/pro/dossiers/" + id + "#notes");
+          return RecordFormPost(
+              ctx, req, "note", "notes", [&](const std::string& id, const FormData& form) {
+                return ctx.records->AddNote(*req.principal, id, form.Value("note"));
+              });
         });
 
   r.Add("POST", "/pro/dossiers/{record}/partage", RouteAccess::Session(kRecordsWrite),
         [&ctx](Request& req) {
-          const std::string id = req.path_params.at("record");
-          auto form = ParseForm(req.body);
-          if (!form.ok()) return ctx.Error(req, form.status());
-          Status st = ctx.records->Share(*req.principal, id, form->Value("email"));
-          if (!st.ok()) return RecordFormError(ctx, req, id, "share", st, *form);
-          return SeeOther("/pro/dossiers/" + id + "#partage");
+          return RecordFormPost(
+              ctx, req, "share", "partage", [&](const std::string& id, const FormData& form) {
+                return ctx.records->Share(*req.principal, id, form.Value("email"));
+              });
         });
 
   r.Add("POST", "/pro/dossiers/{record}/code", RouteAccess::Session(kRecordsWrite),
         [&ctx](Request& req) {
-          const std::string id = req.path_params.at("record");
-          auto form = ParseForm(req.body);
-          if (!form.ok()) return ctx.Error(req, form.status());
-          auto attached = ctx.records->AttachByShareCode(*req.principal, id, form->Value("code"));
-          if (!attached.ok())
-            return RecordFormError(ctx, req, id, "code", attached.status(), *form);
-          return SeeOther("/pro/dossiers/" + id + "#depistages");
+          return RecordFormPost(
+              ctx, req, "code", "depistages", [&](const std::string& id, const FormData& form) {
+                return ctx.records->AttachByShareCode(*req.principal, id, form.Value("code"))
+                    .status();
+              });
         });
 
   r.Add("POST", "/pro/dossiers/{record}/autre-parent", RouteAccess::Session(kRecordsWrite),
         [&ctx](Request& req) {
-          const std::string id = req.path_params.at("record");
-          auto form = ParseForm(req.body);
-          if (!form.ok()) return ctx.Error(req, form.status());
-          Status st = ctx.records->LinkOtherParent(*req.principal, id, form->Value("other_record"),
-                                                   form->Value("consent") == "yes");
-          if (!st.ok()) return RecordFormError(ctx, req, id, "other", st, *form);
-          return SeeOther("/pro/dossiers/" + id + "#autre-parent");
+          return RecordFormPost(
+              ctx, req, "other", "autre-parent", [&](const std::string& id, const FormData& form) {
+                return ctx.records->LinkOtherParent(*req.principal, id, form.Value("other_record"),
+                                                    form.Value("consent") == "yes");
+              });
         });
 
   // --- referrals -----------------------------------------------------------------
@@ -550,12 +541,7 @@ void RegisterRecordRoutes(Router& r, WebContext& ctx) {
             auto list = ctx.records->List(*req.principal);
             if (!list.ok()) return ctx.Error(req, list.status());
             json::array rows;
-            for (const auto& r : *list) {
-              rows.push_back({{"id", r.id},
-                              {"name", r.name},
-                              {"respondent", RespondentLabel(ctx, r.respondent)},
-                              {"created", Day(r.created_at)}});
-            }
+            for (const auto& r : *list) rows.push_back(RecordRow(ctx, r));
             json::object view;
             view["screening_id"] = screening;
             view["has_records"] = !rows.empty();

@@ -26,6 +26,7 @@
 #include "http/handlers/reminder_offer.h"
 #include "http/views/resource_view.h"
 #include "http/views/screening_views.h"
+#include "http/views/time_format.h"
 
 namespace parcours::http {
 namespace {
@@ -295,17 +296,9 @@ Response Reminder(WebContext& ctx, const PageCtx& pc, const Request& req) {
   auto days = q.ok() ? ParseSmallInt(q->Value("jours")) : std::nullopt;
   if (!days || *days < 1 || *days > 365) return ctx.ErrorPage(req, 400);
   const domain::TimestampMs now = ctx.clock->NowMs();
-  const std::time_t when =
-      static_cast<std::time_t>(now / 1000) + static_cast<std::time_t>(*days) * 86400;
-  std::tm tm{};
-  gmtime_r(&when, &tm);
-  char date[16];
-  std::strftime(date, sizeof date, "%Y%m%d", &tm);
-  const std::time_t stamp_t = static_cast<std::time_t>(now / 1000);
-  std::tm stamp_tm{};
-  gmtime_r(&stamp_t, &stamp_tm);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &stamp_tm);
+  const std::string date =
+      FormatUtc(now + static_cast<domain::TimestampMs>(*days) * 86'400'000, "%Y%m%d");
+  const std::string stamp = FormatUtc(now, "%Y%m%dT%H%M%SZ");
   std::string uid = app::NewId(*ctx.clock, *ctx.random);
   std::string body =
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Parcours DPP//FR\r\nCALSCALE:GREGORIAN\r\n"

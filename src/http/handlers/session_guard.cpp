@@ -47,13 +47,6 @@ Response Forbidden(const WebContext& ctx, const Request& req, std::string_view c
   return ctx.ErrorPage(req, 403);
 }
 
-Response SeeOther(const std::string& location) {
-  Response r;
-  r.status = 303;
-  r.SetHeader("Location", location);
-  return r;
-}
-
 }  // namespace
 
 std::string SessionCookieValue(const Request& req) {

@@ -4,23 +4,10 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "core/html.h"
+
 namespace parcours::http {
 namespace {
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string Num(double v) {
   char buf[32];
@@ -61,8 +48,8 @@ std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const Cha
   s = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"score-chart\"";
   add({" viewBox=\"0 0 ", width, " ", height, "\" aria-labelledby=\"", id, "-title ", id,
        "-desc\">"});
-  add({"<title id=\"", id, "-title\">", Escape(title), "</title>"});
-  add({"<desc id=\"", id, "-desc\">", Escape(desc), "</desc>"});
+  add({"<title id=\"", id, "-title\">", EscapeHtml(title), "</title>"});
+  add({"<desc id=\"", id, "-desc\">", EscapeHtml(desc), "</desc>"});
   // Axes: 0 and the maximum score.
   const std::string left = std::to_string(G::kLeft), right = std::to_string(w - G::kRight);
   const std::string y0 = Num(G::Y(0, top)), ytop = Num(G::Y(top, top));
@@ -84,7 +71,7 @@ std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const Cha
     const std::string y = Num(G::Y(value, top));
     add({"<line x1=\"", left, "\" y1=\"", y, "\" x2=\"", right, "\" y2=\"", y, "\"/>"});
     add({"<text x=\"", right, "\" y=\"", Num(G::Y(value, top) - 3),
-         "\" text-anchor=\"end\" stroke=\"none\">", Escape(label), " (", std::to_string(value),
+         "\" text-anchor=\"end\" stroke=\"none\">", EscapeHtml(label), " (", std::to_string(value),
          ")</text>"});
   }
   add({"</g>"});
@@ -111,7 +98,7 @@ std::string RenderScoreChartSvg(const std::vector<ChartPoint>& points, const Cha
                          : i + 1 == points.size() ? "end"
                                                   : "middle";
     add({"<text x=\"", x, "\" y=\"", date_y, "\" text-anchor=\"", anchor, "\" fill=\"#3a3a3a\">",
-         Escape(points[i].date), "</text>"});
+         EscapeHtml(points[i].date), "</text>"});
   }
   add({"</g></svg>"});
   return s;

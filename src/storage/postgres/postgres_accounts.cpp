@@ -6,14 +6,7 @@
 namespace parcours::storage::postgres_internal {
 namespace {
 
-#define PARCOURS_USER_COLS                                                                   \
-  "id, email, name, role, territories, sub_territories, phone, password_hash, totp_sealed, " \
-  "totp_enrolled, totp_last_step, disabled, created_at, updated_at, last_login_at"
-#define PARCOURS_SESSION_COLS \
-  "token_hash, user_id, stage, csrf_token, created_at, last_seen_at, expires_at"
-#define PARCOURS_THROTTLE_COLS "key, failures, lockouts, locked_until, last_failure_at"
-#define PARCOURS_TOKEN_COLS \
-  "token_hash, user_id, purpose, created_by, created_at, expires_at, used_at"
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
 constexpr StatementDef kInsertUser{"parcours_acc_insert_user",
                                    "INSERT INTO users (" PARCOURS_USER_COLS
@@ -102,58 +95,21 @@ constexpr StatementDef kSearchAudit{
     "AND ($8::bigint IS NULL OR id > $8) "
     "ORDER BY CASE WHEN $9::boolean THEN id ELSE -id END LIMIT $10"};
 
-std::int64_t Affected(const PgResult& r) {
-  std::string_view n(PQcmdTuples(r.get()));
-  std::int64_t v = 0;
-  std::from_chars(n.data(), n.data() + n.size(), v);
-  return v;
-}
-
 class PostgresAccounts : public AccountRepository, private TxnStatements {
  public:
   PostgresAccounts(PgConn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertUser(const UserRecord& u) override {
     Params p;
-    p.Text(u.id)
-        .Text(u.email)
-        .Text(u.name)
-        .Text(u.role)
-        .Text(EncodeList(u.territories))
-        .Text(EncodeList(u.sub_territories))
-        .OptText(u.phone)
-        .Text(u.password_hash)
-        .Bytes(u.totp_sealed)
-        .Bool(u.totp_enrolled)
-        .Int(u.totp_last_step)
-        .Bool(u.disabled)
-        .Int(u.created_at)
-        .Int(u.updated_at)
-        .OptInt64(u.last_login_at);
-    auto r = Run(kInsertUser, p);
-    if (!r.ok()) return r.status();
+    BindUserFields(p.Bind(u.id), u).Bind(u.created_at).Bind(u.updated_at).Bind(u.last_login_at);
+    PARCOURS_RETURN_IF_ERROR(Exec(kInsertUser, p));
     return WriteTerritories(u);
   }
 
   Status UpdateUser(const UserRecord& u) override {
     Params p;
-    p.Text(u.email)
-        .Text(u.name)
-        .Text(u.role)
-        .Text(EncodeList(u.territories))
-        .Text(EncodeList(u.sub_territories))
-        .OptText(u.phone)
-        .Text(u.password_hash)
-        .Bytes(u.totp_sealed)
-        .Bool(u.totp_enrolled)
-        .Int(u.totp_last_step)
-        .Bool(u.disabled)
-        .Int(u.updated_at)
-        .OptInt64(u.last_login_at)
-        .Text(u.id);
-    auto r = Run(kUpdateUser, p);
-    if (!r.ok()) return r.status();
-    if (Affected(*r) == 0) return Status::NotFound("no user " + u.id);
+    BindUserFields(p, u).Bind(u.updated_at).Bind(u.last_login_at).Bind(u.id);
+    PARCOURS_RETURN_IF_ERROR(ExecOne(kUpdateUser, p, "no user " + u.id));
     return WriteTerritories(u);
   }
 
@@ -173,53 +129,27 @@ class PostgresAccounts : public AccountRepository, private TxnStatements {
       p.Text(EncodeList(f.territories));
     }
     p.OptText(f.role).Bool(f.active_only);
-    auto r = Run(kListUsers, p);
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::vector<UserRecord> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) out.push_back(ReadUser(q, i));
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in users"));
-    return out;
+    return All(kListUsers, p, ReadUser<Row>, "users");
   }
 
   Result<std::int64_t> CountActiveUsers(std::string_view territory,
                                         const std::vector<std::string>& roles) override {
-    auto r = Run(kCountActive, Params().Text(territory).Text(EncodeList(roles)));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::int64_t n = q.Int(0, 0);
-    if (q.corrupt()) return Track(Status::Internal("bad count"));
-    return n;
+    return One(
+        kCountActive, Params().Text(territory).Text(EncodeList(roles)),
+        [](Row& q) { return q.Int(0); }, "users", "count returned no row");
   }
 
   Status InsertSession(const SessionRecord& s) override {
     Params p;
-    p.Text(s.token_hash)
-        .Text(s.user_id)
-        .Text(s.stage)
-        .Text(s.csrf_token)
-        .Int(s.created_at)
-        .Int(s.last_seen_at)
-        .Int(s.expires_at);
-    return Exec(kInsertSession, p);
+    return Exec(kInsertSession, BindSession(p, s));
   }
 
   Result<std::optional<SessionRecord>> FindSession(std::string_view hash) override {
-    return FindOne(
-        kFindSession, Params().Text(hash),
-        [](Rows& q, int i) {
-          return SessionRecord{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Text(i, 3),
-                               q.Int(i, 4),  q.Int(i, 5),  q.Int(i, 6)};
-        },
-        "sessions");
+    return FindOne(kFindSession, Params().Text(hash), ReadSession<Row>, "sessions");
   }
 
   Status TouchSession(std::string_view hash, domain::TimestampMs at) override {
-    auto r = Run(kTouchSession, Params().Int(at).Text(hash));
-    if (!r.ok()) return r.status();
-    if (Affected(*r) == 0) return Status::NotFound("no such session");
-    return Status::Ok();
+    return ExecOne(kTouchSession, Params().Int(at).Text(hash), "no such session");
   }
 
   Status DeleteSession(std::string_view hash) override {
@@ -227,38 +157,27 @@ class PostgresAccounts : public AccountRepository, private TxnStatements {
   }
 
   Result<std::int64_t> DeleteUserSessions(std::string_view user_id) override {
-    auto r = Run(kDeleteUserSessions, Params().Text(user_id));
-    if (!r.ok()) return r.status();
-    return Affected(*r);
+    return ExecCount(kDeleteUserSessions, Params().Text(user_id));
   }
 
   Result<std::int64_t> DeleteExpiredSessions(domain::TimestampMs now,
                                              domain::TimestampMs idle_before) override {
-    auto r = Run(kDeleteExpired, Params().Int(now).Int(idle_before));
-    if (!r.ok()) return r.status();
-    return Affected(*r);
+    return ExecCount(kDeleteExpired, Params().Int(now).Int(idle_before));
   }
 
   Result<LoginThrottleRecord> AddLoginFailure(std::string_view key,
                                               domain::TimestampMs at) override {
-    auto r = Run(kAddFailure, Params().Text(key).Int(at));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() != 1) return Track(Status::Internal("upsert returned no row"));
-    auto t = ReadThrottle(q, 0);
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in login_throttle"));
-    return t;
+    return One(kAddFailure, Params().Text(key).Int(at), ReadThrottle<Row>, "login_throttle",
+               "upsert returned no row");
   }
 
   Result<std::optional<LoginThrottleRecord>> FindLoginThrottle(std::string_view key) override {
-    return FindOne(kFindThrottle, Params().Text(key), ReadThrottle, "login_throttle");
+    return FindOne(kFindThrottle, Params().Text(key), ReadThrottle<Row>, "login_throttle");
   }
 
   Status LockLogin(std::string_view key, domain::TimestampMs until, int lockouts) override {
-    auto r = Run(kLockLogin, Params().Int(until).Int(lockouts).Text(key));
-    if (!r.ok()) return r.status();
-    if (Affected(*r) == 0) return Status::NotFound("no login throttle row");
-    return Status::Ok();
+    return ExecOne(kLockLogin, Params().Int(until).Int(lockouts).Text(key),
+                   "no login throttle row");
   }
 
   Status ClearLoginThrottle(std::string_view key) override {
@@ -267,41 +186,21 @@ class PostgresAccounts : public AccountRepository, private TxnStatements {
 
   Status InsertAccountToken(const AccountTokenRecord& t) override {
     Params p;
-    p.Text(t.token_hash)
-        .Text(t.user_id)
-        .Text(t.purpose)
-        .Text(t.created_by)
-        .Int(t.created_at)
-        .Int(t.expires_at)
-        .OptInt64(t.used_at);
-    return Exec(kInsertToken, p);
+    return Exec(kInsertToken, BindToken(p, t));
   }
 
   Result<std::optional<AccountTokenRecord>> FindAccountToken(std::string_view hash) override {
-    return FindOne(
-        kFindToken, Params().Text(hash),
-        [](Rows& q, int i) {
-          return AccountTokenRecord{q.Text(i, 0), q.Text(i, 1), q.Text(i, 2),    q.Text(i, 3),
-                                    q.Int(i, 4),  q.Int(i, 5),  q.OptInt64(i, 6)};
-        },
-        "account_tokens");
+    return FindOne(kFindToken, Params().Text(hash), ReadToken<Row>, "account_tokens");
   }
 
   Status UseAccountToken(std::string_view hash, domain::TimestampMs at) override {
-    auto r = Run(kUseToken, Params().Int(at).Text(hash));
-    if (!r.ok()) return r.status();
-    if (Affected(*r) == 1) return Status::Ok();
-    auto e = Run(kTokenExists, Params().Text(hash));
-    if (!e.ok()) return e.status();
-    return PQntuples(e->get()) > 0 ? Status::Conflict("link already used")
-                                   : Status::NotFound("no such link");
+    return ExecGuarded(kUseToken, Params().Int(at).Text(hash), kTokenExists, hash,
+                       "link already used", "no such link");
   }
 
   Result<std::int64_t> RevokeAccountTokens(std::string_view user_id,
                                            domain::TimestampMs at) override {
-    auto r = Run(kRevokeTokens, Params().Int(at).Text(user_id));
-    if (!r.ok()) return r.status();
-    return Affected(*r);
+    return ExecCount(kRevokeTokens, Params().Int(at).Text(user_id));
   }
 
   Result<std::vector<AuditEntry>> SearchAudit(const AuditQuery& a) override {
@@ -325,38 +224,12 @@ class PostgresAccounts : public AccountRepository, private TxnStatements {
 
  private:
   Status WriteTerritories(const UserRecord& u) {
-    auto d = Run(kDeleteUserTerritories, Params().Text(u.id));
-    if (!d.ok()) return d.status();
+    PARCOURS_RETURN_IF_ERROR(Exec(kDeleteUserTerritories, Params().Text(u.id)));
     return Exec(kInsertUserTerritories, Params().Text(u.id).Text(EncodeList(u.territories)));
   }
 
-  static UserRecord ReadUser(Rows& q, int i) {
-    UserRecord u;
-    u.id = q.Text(i, 0);
-    u.email = q.Text(i, 1);
-    u.name = q.Text(i, 2);
-    u.role = q.Text(i, 3);
-    u.territories = DecodeList(q.Text(i, 4));
-    u.sub_territories = DecodeList(q.Text(i, 5));
-    u.phone = q.OptText(i, 6);
-    u.password_hash = q.Text(i, 7);
-    u.totp_sealed = q.Bytes(i, 8);
-    u.totp_enrolled = q.Bool(i, 9);
-    u.totp_last_step = q.Int(i, 10);
-    u.disabled = q.Bool(i, 11);
-    u.created_at = q.Int(i, 12);
-    u.updated_at = q.Int(i, 13);
-    u.last_login_at = q.OptInt64(i, 14);
-    return u;
-  }
-
-  static LoginThrottleRecord ReadThrottle(Rows& q, int i) {
-    return LoginThrottleRecord{q.Text(i, 0), static_cast<int>(q.Int(i, 1)),
-                               static_cast<int>(q.Int(i, 2)), q.Int(i, 3), q.Int(i, 4)};
-  }
-
   Result<std::optional<UserRecord>> FindOneUser(const StatementDef& st, std::string_view key) {
-    return FindOne(st, Params().Text(key), ReadUser, "users");
+    return FindOne(st, Params().Text(key), ReadUser<Row>, "users");
   }
 };
 

@@ -10,16 +10,13 @@
 namespace parcours::storage::postgres_internal {
 namespace {
 
-#define PARCOURS_COMMUNE_COLS                                                         \
-  "c.insee_code, c.name, c.department_code, c.region_code, c.latitude, c.longitude, " \
-  "c.population, (SELECT string_agg(postcode, ' ' ORDER BY postcode COLLATE \"C\") "  \
-  "FROM commune_postcodes p WHERE p.insee_code = c.insee_code)"
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
-#define PARCOURS_RESOURCE_COLS                                                                  \
-  "id, source, source_key, kind, levels, name, organisation, address, postcode, commune_code, " \
-  "latitude, longitude, phone, email, website, opening_notes, accepts_fathers, "                \
-  "teleconsultation, mon_soutien_psy, languages, rpps, finess, siret, active, published, "      \
-  "manual_fields, import_hash, verified_at, created_at, updated_at, change_seq"
+// The postcodes of the commune, joined by spaces.
+#define PARCOURS_COMMUNE_POSTCODES                                     \
+  "(SELECT string_agg(postcode, ' ' ORDER BY postcode COLLATE \"C\") " \
+  "FROM commune_postcodes p WHERE p.insee_code = c.insee_code)"
+#define PARCOURS_COMMUNE_COLS PARCOURS_COMMUNE_FIELDS PARCOURS_COMMUNE_POSTCODES
 
 constexpr StatementDef kFindCommune{"parcours_dir_find_commune",
                                     "SELECT " PARCOURS_COMMUNE_COLS
@@ -148,21 +145,9 @@ constexpr StatementDef kSubMembers{
     "ORDER BY member_code COLLATE \"C\""};
 
 #undef PARCOURS_COMMUNE_COLS
-#undef PARCOURS_RESOURCE_COLS
+#undef PARCOURS_COMMUNE_POSTCODES
 
 constexpr int kChangedBatch = 5000;
-
-std::vector<std::string> SplitSpaces(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::string IdArray(const std::vector<std::int64_t>& ids) {
   std::string a = "{";
@@ -173,95 +158,8 @@ std::string IdArray(const std::vector<std::int64_t>& ids) {
   return a + "}";
 }
 
-CommuneRecord ReadCommune(Rows& q, int i) {
-  CommuneRecord c;
-  c.insee_code = q.Text(i, 0);
-  c.name = q.Text(i, 1);
-  c.department_code = q.Text(i, 2);
-  c.region_code = q.Text(i, 3);
-  if (!q.IsNull(i, 4) && !q.IsNull(i, 5))
-    c.centroid = domain::LatLon{q.Double(i, 4), q.Double(i, 5)};
-  c.population = q.OptInt64(i, 6);
-  c.postcodes = SplitSpaces(q.Text(i, 7));
-  return c;
-}
-
-Result<ResourceRecord> ReadResource(Rows& q, int i) {
-  ResourceRecord r;
-  r.id = q.Int(i, 0);
-  r.source = q.Text(i, 1);
-  r.source_key = q.OptText(i, 2);
-  auto kind = domain::ParseResourceKind(q.Text(i, 3));
-  auto levels = DecodeLevels(q.Text(i, 4));
-  if (!kind || !levels) return Status::Internal("corrupt kind/levels in resource " + q.Text(i, 0));
-  domain::Resource& x = r.resource;
-  x.kind = *kind;
-  x.levels = *levels;
-  x.name = q.Text(i, 5);
-  x.organisation = q.Text(i, 6);
-  x.address = q.Text(i, 7);
-  x.postcode = q.Text(i, 8);
-  x.commune_code = q.Text(i, 9);
-  if (!q.IsNull(i, 10) && !q.IsNull(i, 11)) {
-    x.position = domain::LatLon{q.Double(i, 10), q.Double(i, 11)};
-  }
-  x.phone = q.Text(i, 12);
-  x.email = q.Text(i, 13);
-  x.website = q.Text(i, 14);
-  x.opening_notes = q.Text(i, 15);
-  x.accepts_fathers = q.Bool(i, 16);
-  x.teleconsultation = q.Bool(i, 17);
-  x.mon_soutien_psy = q.Bool(i, 18);
-  x.languages = DecodeList(q.Text(i, 19));
-  x.rpps = q.Text(i, 20);
-  x.finess = q.Text(i, 21);
-  x.siret = q.Text(i, 22);
-  r.active = q.Bool(i, 23);
-  r.published = q.Bool(i, 24);
-  r.manual_fields = DecodeList(q.Text(i, 25));
-  r.import_hash = q.Text(i, 26);
-  r.verified_at = q.OptInt64(i, 27);
-  r.created_at = q.Int(i, 28);
-  r.updated_at = q.Int(i, 29);
-  r.change_seq = q.Int(i, 30);
-  if (q.corrupt()) return Status::Internal("corrupt row in resource " + q.Text(i, 0));
-  return r;
-}
-
-void AddResource(Params& p, const ResourceRecord& r) {
-  const domain::Resource& x = r.resource;
-  p.Text(r.source)
-      .OptText(r.source_key)
-      .Text(domain::ToString(x.kind))
-      .Text(EncodeLevels(x.levels))
-      .Text(x.name)
-      .Text(x.organisation)
-      .Text(x.address)
-      .Text(x.postcode)
-      .Text(x.commune_code)
-      .Text(r.DepartmentCode());
-  if (x.position) {
-    p.Double(x.position->lat).Double(x.position->lon);
-  } else {
-    p.Null().Null();
-  }
-  p.Text(x.phone)
-      .Text(x.email)
-      .Text(x.website)
-      .Text(x.opening_notes)
-      .Bool(x.accepts_fathers)
-      .Bool(x.teleconsultation)
-      .Bool(x.mon_soutien_psy)
-      .Text(EncodeList(x.languages))
-      .Text(x.rpps)
-      .Text(x.finess)
-      .Text(x.siret)
-      .Bool(r.active)
-      .Bool(r.published)
-      .Text(EncodeList(r.manual_fields))
-      .Text(r.import_hash)
-      .OptInt64(r.verified_at);
-}
+// The integer of a one-column row.
+std::int64_t ReadInt(Row& q) { return q.Int(0); }
 
 class PostgresDirectory final : public DirectoryRepository, private TxnStatements {
  public:
@@ -272,18 +170,8 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
     if (!existing.ok()) return existing.status();
     if (*existing && **existing == c) return false;
     Params p;
-    p.Text(c.insee_code)
-        .Text(c.name)
-        .Text(domain::FoldPlaceName(c.name))
-        .Text(c.department_code)
-        .Text(c.region_code);
-    if (c.centroid) {
-      p.Double(c.centroid->lat).Double(c.centroid->lon);
-    } else {
-      p.Null().Null();
-    }
-    p.OptInt64(c.population);
-    PARCOURS_RETURN_IF_ERROR(Exec(kUpsertCommune, p));
+    PARCOURS_RETURN_IF_ERROR(
+        Exec(kUpsertCommune, BindCommune(p, c, domain::FoldPlaceName(c.name))));
     std::string codes;
     for (const auto& pc : c.postcodes) codes += (codes.empty() ? "" : " ") + pc;
     PARCOURS_RETURN_IF_ERROR(Exec(kDeletePostcodes, Params().Text(c.insee_code)));
@@ -293,28 +181,25 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
   }
 
   Result<std::optional<CommuneRecord>> FindCommune(std::string_view insee_code) override {
-    auto v = Communes(kFindCommune, Params().Text(insee_code));
-    if (!v.ok()) return v.status();
-    if (v->empty()) return std::optional<CommuneRecord>();
-    return std::optional<CommuneRecord>(std::move(v->front()));
+    return FindOne(kFindCommune, Params().Text(insee_code), ReadCommune<Row>, "communes");
   }
 
   Result<std::vector<CommuneRecord>> FindCommunesByPostcode(std::string_view postcode) override {
-    return Communes(kCommunesByPostcode, Params().Text(postcode));
+    return All(kCommunesByPostcode, Params().Text(postcode), ReadCommune<Row>, "communes");
   }
 
   Result<std::vector<CommuneRecord>> SearchCommunesByName(std::string_view folded,
                                                           int limit) override {
     if (folded.empty()) return std::vector<CommuneRecord>();
-    return Communes(kCommunesByName,
-                    Params().Text(folded).Text(std::string(folded) + "~").Int(limit));
+    return All(kCommunesByName, Params().Text(folded).Text(std::string(folded) + "~").Int(limit),
+               ReadCommune<Row>, "communes");
   }
 
   Result<std::int64_t> CountCommunes() override { return Count(kCountCommunes); }
   Result<std::int64_t> CommuneChangeSeq() override { return Count(kCommuneSeq); }
 
   Status ForEachCommune(const std::function<void(const CommuneRecord&)>& fn) override {
-    auto v = Communes(kAllCommunes, Params());
+    auto v = All(kAllCommunes, Params(), ReadCommune<Row>, "communes");
     if (!v.ok()) return v.status();
     for (const auto& c : *v) fn(c);
     return Status::Ok();
@@ -324,77 +209,39 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Params p;
-    AddResource(p, r);
-    p.Int(r.created_at).Int(r.updated_at).Int(*seq);
-    auto res = Run(kInsertResource, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::int64_t id = q.size() == 1 ? q.Int(0, 0) : 0;
-    if (q.corrupt() || id == 0) return Track(Status::Internal("INSERT returned no id"));
-    return id;
+    BindResourceFields(p, r).Int(r.created_at).Int(r.updated_at).Int(*seq);
+    return One(kInsertResource, p, ReadInt, "resources", "INSERT returned no id");
   }
 
   Status UpdateResource(const ResourceRecord& r) override {
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Params p;
-    AddResource(p, r);
-    p.Int(r.updated_at).Int(*seq).Int(r.id);
-    auto res = Run(kUpdateResource, p);
-    if (!res.ok()) return res.status();
-    if (std::string_view(PQcmdTuples(res->get())) == "0") {
-      return Track(Status::NotFound("no resource " + std::to_string(r.id)));
-    }
-    return Status::Ok();
+    BindResourceFields(p, r).Int(r.updated_at).Int(*seq).Int(r.id);
+    return Track(ExecOne(kUpdateResource, p, "no resource " + std::to_string(r.id)));
   }
 
   Result<std::optional<ResourceRecord>> FindResource(std::int64_t id) override {
-    return One(kFindResource, Params().Int(id));
+    return FindOne(kFindResource, Params().Int(id), ReadResource<Row>, "resources");
   }
 
   Result<std::optional<ResourceRecord>> FindResourceBySourceKey(std::string_view key) override {
-    return One(kFindResourceByKey, Params().Text(key));
+    return FindOne(kFindResourceByKey, Params().Text(key), ReadResource<Row>, "resources");
   }
 
   Result<std::vector<ResourceRecord>> FindResources(const std::vector<std::int64_t>& ids) override {
-    std::vector<ResourceRecord> out;
-    if (ids.empty()) return out;
-    auto res = Run(kFindResources, Params().Text(IdArray(ids)));
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::vector<ResourceRecord> rows;
-    for (int i = 0; i < q.size(); ++i) {
-      auto r = ReadResource(q, i);
-      if (!r.ok()) return Track(r.status());
-      rows.push_back(std::move(*r));
-    }
-    for (std::int64_t id : ids) {
-      for (auto& r : rows) {
-        if (r.id == id) {
-          out.push_back(r);
-          break;
-        }
-      }
-    }
-    return out;
+    if (ids.empty()) return std::vector<ResourceRecord>();
+    auto rows = All(kFindResources, Params().Text(IdArray(ids)), ReadResource<Row>, "resources");
+    if (!rows.ok()) return rows.status();
+    return InIdOrder(*rows, ids);
   }
 
   Status ForEachResourceKey(
       std::string_view source,
       const std::function<void(std::string_view, const ResourceKeyState&)>& fn) override {
-    auto res = Run(kResourceKeys, Params().Text(source));
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    ResourceKeyState st;
-    for (int i = 0; i < q.size(); ++i) {
-      st.id = q.Int(i, 1);
-      st.import_hash = q.Text(i, 2);
-      st.active = q.Bool(i, 3);
-      st.has_manual_fields = q.Bool(i, 4);
-      st.department_code = q.Text(i, 5);
-      if (q.corrupt()) return Track(Status::Internal("corrupt resource key row"));
-      fn(q.Text(i, 0), st);
-    }
+    auto keys = All(kResourceKeys, Params().Text(source), ReadResourceKey<Row>, "resources");
+    if (!keys.ok()) return keys.status();
+    for (const auto& [key, st] : *keys) fn(key, st);
     return Status::Ok();
   }
 
@@ -403,17 +250,15 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
     std::int64_t after_seq = seq;
     std::int64_t after_id = std::numeric_limits<std::int64_t>::max();  // nothing at seq itself
     for (;;) {
-      auto res = Run(kChangedSince, Params().Int(after_seq).Int(after_id).Int(kChangedBatch));
-      if (!res.ok()) return res.status();
-      Rows q(res->get());
-      for (int i = 0; i < q.size(); ++i) {
-        auto r = ReadResource(q, i);
-        if (!r.ok()) return Track(r.status());
-        after_seq = r->change_seq;
-        after_id = r->id;
-        fn(*r);
+      auto rows = All(kChangedSince, Params().Int(after_seq).Int(after_id).Int(kChangedBatch),
+                      ReadResource<Row>, "resources");
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) {
+        after_seq = r.change_seq;
+        after_id = r.id;
+        fn(r);
       }
-      if (q.size() < kChangedBatch) return Status::Ok();
+      if (rows->size() < static_cast<std::size_t>(kChangedBatch)) return Status::Ok();
     }
   }
 
@@ -434,14 +279,9 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
     Params p;
     p.Bool(published).Int(at).Int(*seq).OptText(f.kind).OptText(f.source).Text(
         EncodeList(f.departments));
-    auto res = Run(kSetPublished, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::vector<std::int64_t> ids;
-    ids.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) ids.push_back(q.Int(i, 0));
-    if (q.corrupt()) return Track(Status::Internal("corrupt resource id"));
-    std::sort(ids.begin(), ids.end());
+    auto ids = All(kSetPublished, p, ReadInt, "resources");
+    if (!ids.ok()) return ids.status();
+    std::sort(ids->begin(), ids->end());
     return ids;
   }
 
@@ -452,26 +292,11 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
   Result<std::int64_t> AppendResourceHistory(const ResourceHistoryEntry& e) override {
     Params p;
     p.Int(e.resource_id).Int(e.at).Text(e.actor).Text(e.action).Text(e.detail);
-    auto res = Run(kInsertHistory, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::int64_t id = q.size() == 1 ? q.Int(0, 0) : 0;
-    if (q.corrupt() || id == 0) return Track(Status::Internal("INSERT returned no id"));
-    return id;
+    return One(kInsertHistory, p, ReadInt, "resource_history", "INSERT returned no id");
   }
 
   Result<std::vector<ResourceHistoryEntry>> ListResourceHistory(std::int64_t id) override {
-    auto res = Run(kListHistory, Params().Int(id));
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::vector<ResourceHistoryEntry> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back(
-          {q.Int(i, 0), q.Int(i, 1), q.Int(i, 2), q.Text(i, 3), q.Text(i, 4), q.Text(i, 5)});
-    }
-    if (q.corrupt()) return Track(Status::Internal("corrupt resource_history row"));
-    return out;
+    return All(kListHistory, Params().Int(id), ReadResourceHistory<Row>, "resource_history");
   }
 
   Status UpsertSubTerritory(const SubTerritoryRecord& s) override {
@@ -492,60 +317,32 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
   }
 
  private:
+  // The value of a count or counter (0 when the row is missing).
   Result<std::int64_t> Count(const StatementDef& st) {
-    auto res = Run(st, Params());
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::int64_t n = q.size() == 1 ? q.Int(0, 0) : 0;
-    if (q.corrupt()) return Track(Status::Internal("corrupt count"));
-    return n;
+    auto n = FindOne(st, Params(), ReadInt, "count");
+    if (!n.ok()) return n.status();
+    return n->value_or(0);
   }
 
+  // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
     if (seq_) return *seq_;
-    auto res = Run(kNextSeq, Params());
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    if (q.size() != 1) return Track(Status::Internal("directory_counters row missing"));
-    seq_ = q.Int(0, 0);
+    auto n =
+        One(kNextSeq, Params(), ReadInt, "directory_counters", "directory_counters row missing");
+    if (!n.ok()) return n.status();
+    seq_ = *n;
     return *seq_;
   }
 
-  Result<std::vector<CommuneRecord>> Communes(const StatementDef& st, const Params& p) {
-    auto res = Run(st, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::vector<CommuneRecord> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) out.push_back(ReadCommune(q, i));
-    if (q.corrupt()) return Track(Status::Internal("corrupt commune row"));
-    return out;
-  }
-
-  Result<std::optional<ResourceRecord>> One(const StatementDef& st, const Params& p) {
-    auto res = Run(st, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    if (q.size() == 0) return std::optional<ResourceRecord>();
-    auto r = ReadResource(q, 0);
-    if (!r.ok()) return Track(r.status());
-    return std::optional<ResourceRecord>(std::move(*r));
-  }
-
   Result<std::vector<SubTerritoryRecord>> Subs(const StatementDef& st, const Params& p) {
-    auto res = Run(st, p);
-    if (!res.ok()) return res.status();
-    Rows q(res->get());
-    std::vector<SubTerritoryRecord> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back({q.Text(i, 0), q.Text(i, 1), q.Text(i, 2), q.Text(i, 3), {}});
-    }
-    for (auto& s : out) {
-      auto m = Run(kSubMembers, Params().Text(s.code));
-      if (!m.ok()) return m.status();
-      Rows mq(m->get());
-      for (int i = 0; i < mq.size(); ++i) s.members.push_back(mq.Text(i, 0));
+    auto out = All(st, p, ReadSubTerritory<Row>, "sub_territories");
+    if (!out.ok()) return out.status();
+    for (auto& s : *out) {
+      auto members = All(
+          kSubMembers, Params().Text(s.code), [](Row& r) { return r.Text(0); },
+          "sub_territory_members");
+      if (!members.ok()) return members.status();
+      s.members = std::move(*members);
     }
     return out;
   }

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -20,6 +21,7 @@
 
 #include "core/status.h"
 #include "storage/records.h"
+#include "storage/row_codec.h"
 
 namespace parcours::storage::postgres_internal {
 
@@ -111,6 +113,20 @@ class Params {
     return *this;
   }
 
+  // The same values under the names of sqlite_internal::Stmt, for the
+  // binders of storage/row_codec.h.
+  Params& Bind(std::string_view v) { return Text(v); }
+  Params& Bind(const std::string& v) { return Text(v); }
+  Params& Bind(std::int64_t v) { return Int(v); }
+  Params& Bind(int v) { return Int(v); }
+  Params& Bind(bool v) { return Bool(v); }
+  Params& Bind(double v) { return Double(v); }
+  Params& Bind(const std::optional<std::string>& v) { return OptText(v); }
+  Params& Bind(const std::optional<int>& v) { return OptInt(v); }
+  Params& Bind(const std::optional<std::int64_t>& v) { return OptInt64(v); }
+  Params& Bind(const std::vector<unsigned char>& v) { return Bytes(v); }
+  Params& BindNull() { return Null(); }
+
   bool has_nul() const { return has_nul_; }
   int size() const { return static_cast<int>(values_.size()); }
   const std::vector<std::optional<std::string>>& values() const { return values_; }
@@ -186,6 +202,35 @@ class Rows {
   const PGresult* r_;
   bool corrupt_ = false;
 };
+
+// One row of a result, read under the names of sqlite_internal::Stmt so that
+// the readers of storage/row_codec.h serve both backends. A value that does
+// not parse marks the result corrupt (Rows::corrupt).
+class Row {
+ public:
+  Row(Rows& rows, int i) : rows_(rows), i_(i) {}
+  bool IsNull(int col) const { return rows_.IsNull(i_, col); }
+  std::string Text(int col) const { return rows_.Text(i_, col); }
+  std::optional<std::string> OptText(int col) const { return rows_.OptText(i_, col); }
+  std::int64_t Int(int col) { return rows_.Int(i_, col); }
+  std::optional<int> OptInt(int col) { return rows_.OptInt(i_, col); }
+  std::optional<std::int64_t> OptInt64(int col) { return rows_.OptInt64(i_, col); }
+  double Double(int col) { return rows_.Double(i_, col); }
+  bool Flag(int col) { return rows_.Bool(i_, col); }
+  std::vector<unsigned char> Blob(int col) { return rows_.Bytes(i_, col); }
+
+ private:
+  Rows& rows_;
+  int i_;
+};
+
+// The rows an INSERT, UPDATE or DELETE changed.
+inline std::int64_t RowsAffected(const PgResult& r) {
+  std::string_view n(PQcmdTuples(r.get()));
+  std::int64_t v = 0;
+  std::from_chars(n.data(), n.data() + n.size(), v);
+  return v;
+}
 
 inline void IgnoreNotice(void*, const char*) {}
 
@@ -370,8 +415,11 @@ class PgConn {
 };
 
 // What the repositories of one transaction share: statements run on its
-// connection, and the first failure kept as the transaction's error (the
-// transaction is then rolled back even if the caller goes on).
+// connection, the first failure kept as the transaction's error (the
+// transaction is then rolled back even if the caller goes on), and the
+// runners of a write, of one row, of all rows. A reader `read(row)` returns
+// the record or Result<record> (storage/row_codec.h); `table` names the
+// table in the error of a row that does not parse.
 class TxnStatements {
  protected:
   TxnStatements(PgConn& c, Status* first_error) : c_(c), first_error_(first_error) {}
@@ -393,34 +441,87 @@ class TxnStatements {
     return r.ok() ? Status::Ok() : r.status();
   }
 
-  // The first row of a SELECT as `read(rows, 0)` makes it, or none.
-  template <class Read>
-  auto FindOne(const StatementDef& st, const Params& p, Read read, std::string_view table)
-      -> Result<std::optional<decltype(read(std::declval<Rows&>(), 0))>> {
-    using T = decltype(read(std::declval<Rows&>(), 0));
+  // Runs a write and returns how many rows it changed.
+  Result<std::int64_t> ExecCount(const StatementDef& st, const Params& p) {
     auto r = Run(st, p);
     if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<T>();
-    T v = read(q, 0);
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in " + std::string(table)));
-    return std::optional<T>(std::move(v));
+    return RowsAffected(*r);
   }
 
-  // The rows of an audit_log SELECT (id, at, actor, action, subject_type,
-  // subject_id, territory_code, detail).
-  Result<std::vector<AuditEntry>> AuditRows(const StatementDef& st, const Params& p) {
+  // Runs a write that must change a row: kNotFound with `not_found` when it
+  // changes none.
+  Status ExecOne(const StatementDef& st, const Params& p, std::string not_found) {
+    auto n = ExecCount(st, p);
+    if (!n.ok()) return n.status();
+    return *n == 0 ? Status::NotFound(std::move(not_found)) : Status::Ok();
+  }
+
+  // Runs a guarded write (UPDATE … WHERE key AND a condition) that must
+  // change one row; when it changes none, `exists` (a SELECT of the row by
+  // `key`) tells kConflict (the row is there, the condition failed) from
+  // kNotFound.
+  Status ExecGuarded(const StatementDef& st, const Params& p, const StatementDef& exists,
+                     std::string_view key, std::string conflict, std::string not_found) {
+    auto n = ExecCount(st, p);
+    if (!n.ok()) return n.status();
+    if (*n == 1) return Status::Ok();
+    auto found = Exists(exists, Params().Text(key));
+    if (!found.ok()) return found.status();
+    return *found ? Status::Conflict(std::move(conflict)) : Status::NotFound(std::move(not_found));
+  }
+
+  // Whether the statement yields a row.
+  Result<bool> Exists(const StatementDef& st, const Params& p) {
+    auto r = Run(st, p);
+    if (!r.ok()) return r.status();
+    return PQntuples(r->get()) > 0;
+  }
+
+  // The first row of a SELECT as `read(row)` makes it, or none.
+  template <class Read>
+  auto FindOne(const StatementDef& st, const Params& p, Read read, std::string_view table)
+      -> Result<std::optional<row_codec::ReadType<Read, Row>>> {
+    auto all = All(st, p, read, table, /*max=*/1);
+    if (!all.ok()) return all.status();
+    if (all->empty()) return std::optional<row_codec::ReadType<Read, Row>>();
+    return std::optional<row_codec::ReadType<Read, Row>>(std::move(all->front()));
+  }
+
+  // The first row as `read(row)` makes it; `missing` (kInternal) when there
+  // is none (an aggregate or an upsert … RETURNING always has one).
+  template <class Read>
+  auto One(const StatementDef& st, const Params& p, Read read, std::string_view table,
+           std::string_view missing) -> Result<row_codec::ReadType<Read, Row>> {
+    auto r = FindOne(st, p, read, table);
+    if (!r.ok()) return r.status();
+    if (!*r) return Track(Status::Internal(std::string(missing)));
+    return std::move(**r);
+  }
+
+  // Every row (the first `max` when given) as `read(row)` makes it.
+  template <class Read>
+  auto All(const StatementDef& st, const Params& p, Read read, std::string_view table,
+           std::optional<int> max = std::nullopt)
+      -> Result<std::vector<row_codec::ReadType<Read, Row>>> {
     auto r = Run(st, p);
     if (!r.ok()) return r.status();
     Rows q(r->get());
-    std::vector<AuditEntry> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      out.push_back(AuditEntry{q.Int(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3), q.Text(i, 4),
-                               q.Text(i, 5), q.Text(i, 6), q.Text(i, 7)});
+    const int n = max ? std::min(*max, q.size()) : q.size();
+    std::vector<row_codec::ReadType<Read, Row>> out;
+    out.reserve(static_cast<std::size_t>(n));
+    std::optional<row_codec::ReadType<Read, Row>> v;
+    for (int i = 0; i < n; ++i) {
+      Row row(q, i);
+      PARCOURS_RETURN_IF_ERROR(Track(row_codec::ReadInto(read, row, &v)));
+      out.push_back(std::move(*v));
     }
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in audit_log"));
+    if (q.corrupt()) return Track(Status::Internal("corrupt row in " + std::string(table)));
     return out;
+  }
+
+  // The rows of an audit_log SELECT (row_codec::ReadAudit).
+  Result<std::vector<AuditEntry>> AuditRows(const StatementDef& st, const Params& p) {
+    return All(st, p, row_codec::ReadAudit<Row>, "audit_log");
   }
 
   PgConn& c_;

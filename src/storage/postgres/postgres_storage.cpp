@@ -31,6 +31,7 @@
 #include "storage/postgres/postgres_outbox.h"
 #include "storage/postgres/postgres_reminders.h"
 #include "storage/postgres/postgres_retention.h"
+#include "storage/transaction_repositories.h"
 
 namespace parcours::storage {
 namespace {
@@ -45,10 +46,9 @@ using postgres_internal::Rows;
 using postgres_internal::StatementDef;
 using postgres_internal::Trimmed;
 
-#define PARCOURS_SCREENING_COLS                                                           \
-  "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, " \
-  "commune_code, territory_code, source, answers, score, band, item10_positive, "         \
-  "threshold_set_id, threshold_version, level"
+using postgres_internal::Row;
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
+
 constexpr StatementDef kInsertScreening{
     "parcours_insert_screening",
     "INSERT INTO screenings (" PARCOURS_SCREENING_COLS
@@ -56,19 +56,19 @@ constexpr StatementDef kInsertScreening{
 constexpr StatementDef kFindScreening{
     "parcours_find_screening", "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = $1"};
 constexpr StatementDef kInsertAlert{"parcours_insert_alert",
-                                    "INSERT INTO alerts (" PARCOURS_PG_ALERT_COLS
+                                    "INSERT INTO alerts (" PARCOURS_ALERT_COLS
                                     ") VALUES (" PARCOURS_PG_ALERT_PLACEHOLDERS ")"};
 constexpr StatementDef kFindAlert{"parcours_find_alert",
-                                  "SELECT " PARCOURS_PG_ALERT_COLS " FROM alerts WHERE id = $1"};
+                                  "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = $1"};
 constexpr StatementDef kFindAlertByReference{"parcours_find_alert_by_reference",
-                                             "SELECT " PARCOURS_PG_ALERT_COLS
+                                             "SELECT " PARCOURS_ALERT_COLS
                                              " FROM alerts WHERE reference = $1"};
 constexpr StatementDef kFindAlertByScreening{"parcours_find_alert_by_screening",
-                                             "SELECT " PARCOURS_PG_ALERT_COLS
+                                             "SELECT " PARCOURS_ALERT_COLS
                                              " FROM alerts WHERE screening_id = $1"};
 constexpr StatementDef kFindOpenAlertByContact{
     "parcours_find_open_alert_by_contact",
-    "SELECT " PARCOURS_PG_ALERT_COLS
+    "SELECT " PARCOURS_ALERT_COLS
     " FROM alerts WHERE territory_code = $1 AND contact_key IS NOT NULL AND status <> 'closed' "
     "AND $2 = ANY (string_to_array(contact_key, ' ')) ORDER BY created_at LIMIT 1"};
 constexpr StatementDef kGetSetting{"parcours_get_setting",
@@ -82,7 +82,7 @@ constexpr StatementDef kInsertSettingIfAbsent{
     "RETURNING name"};
 // COLLATE "C": the same byte order as SQLite, whatever the database locale.
 constexpr StatementDef kListAlerts{"parcours_list_alerts",
-                                   "SELECT " PARCOURS_PG_ALERT_COLS
+                                   "SELECT " PARCOURS_ALERT_COLS
                                    " FROM alerts WHERE territory_code = $1 "
                                    "ORDER BY deadline_at, created_at, id COLLATE \"C\" LIMIT $2"};
 constexpr StatementDef kAppendAudit{
@@ -94,124 +94,39 @@ constexpr StatementDef kListAudit{
     "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
     "FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id"};
 
-#undef PARCOURS_SCREENING_COLS
-
-Result<ScreeningRecord> ReadScreening(Rows& q, int row) {
-  ScreeningRecord s;
-  s.id = q.Text(row, 0);
-  s.created_at = q.Int(row, 1);
-  s.instrument = q.Text(row, 2);
-  s.language = q.Text(row, 3);
-  RowDecoder stored("screenings", s.id);
-  s.respondent = stored.Enum("respondent", q.Text(row, 4), domain::ParseRespondent);
-  s.period = stored.Enum("period", q.Text(row, 5), domain::ParsePeriod);
-  s.child_age_weeks = q.OptInt(row, 6);
-  s.postcode = q.OptText(row, 7);
-  s.commune_code = q.OptText(row, 8);
-  s.territory_code = q.OptText(row, 9);
-  s.source = q.Text(row, 10);
-  auto answers = DecodeIntList(q.Text(row, 11));
-  if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
-  s.answers = std::move(*answers);
-  s.score = static_cast<int>(q.Int(row, 12));
-  s.band = stored.Enum("band", q.Text(row, 13), domain::ParseBand);
-  s.item10_positive = q.Bool(row, 14);
-  s.threshold_set_id = q.Text(row, 15);
-  s.threshold_version = static_cast<int>(q.Int(row, 16));
-  s.level = stored.Enum("level", q.Text(row, 17), domain::ParseCareLevel);
-  if (q.corrupt()) return Status::Internal("corrupt row in screening " + s.id);
-  if (!stored.status().ok()) return stored.status();
-  return s;
-}
+// The factories of this backend's repositories (TransactionRepositories).
+struct PostgresBackend {
+  using Conn = postgres_internal::PgConn;
+  static constexpr auto MakeDirectory = postgres_internal::MakePostgresDirectory;
+  static constexpr auto MakeAccounts = postgres_internal::MakePostgresAccounts;
+  static constexpr auto MakeFollowUp = postgres_internal::MakePostgresFollowUp;
+  static constexpr auto MakeAlerts = postgres_internal::MakePostgresAlerts;
+  static constexpr auto MakeConsultations = postgres_internal::MakePostgresConsultations;
+  static constexpr auto MakeOutbox = postgres_internal::MakePostgresOutbox;
+  static constexpr auto MakeReminders = postgres_internal::MakePostgresReminders;
+  static constexpr auto MakeRetention = postgres_internal::MakePostgresRetention;
+};
 
 // Repositories over one open transaction. Remembers the first failure of a
 // repository call: the transaction is then rolled back even if the callback
 // goes on and returns OK (PostgreSQL would refuse anything after it anyway).
-class PgTransaction : public Transaction, private postgres_internal::TxnStatements {
+class PgTransaction : public TransactionRepositories<PostgresBackend>,
+                      private postgres_internal::TxnStatements {
  public:
-  explicit PgTransaction(PgConn& c) : TxnStatements(c, &first_error_) {}
-
-  const Status& first_error() const { return first_error_; }
-
-  DirectoryRepository& directory() override {
-    if (!directory_) directory_ = postgres_internal::MakePostgresDirectory(c_, &first_error_);
-    return *directory_;
-  }
-
-  AccountRepository& accounts() override {
-    if (!accounts_) accounts_ = postgres_internal::MakePostgresAccounts(c_, &first_error_);
-    return *accounts_;
-  }
-
-  FollowUpRepository& follow_up() override {
-    if (!follow_up_) follow_up_ = postgres_internal::MakePostgresFollowUp(c_, &first_error_);
-    return *follow_up_;
-  }
-
-  AlertRepository& alerts() override {
-    if (!alerts_) alerts_ = postgres_internal::MakePostgresAlerts(c_, &first_error_);
-    return *alerts_;
-  }
-
-  ConsultationRepository& consultations() override {
-    if (!consultations_) {
-      consultations_ = postgres_internal::MakePostgresConsultations(c_, &first_error_);
-    }
-    return *consultations_;
-  }
-
-  OutboxRepository& outbox() override {
-    if (!outbox_) outbox_ = postgres_internal::MakePostgresOutbox(c_, &first_error_);
-    return *outbox_;
-  }
-
-  ReminderRepository& reminders() override {
-    if (!reminders_) reminders_ = postgres_internal::MakePostgresReminders(c_, &first_error_);
-    return *reminders_;
-  }
-
-  RetentionRepository& retention() override {
-    if (!retention_) retention_ = postgres_internal::MakePostgresRetention(c_, &first_error_);
-    return *retention_;
-  }
+  explicit PgTransaction(PgConn& c) : TransactionRepositories(c), TxnStatements(c, error_slot()) {}
 
   Status InsertScreening(const ScreeningRecord& s) override {
     Params p;
-    p.Text(s.id)
-        .Int(s.created_at)
-        .Text(s.instrument)
-        .Text(s.language)
-        .Text(domain::ToString(s.respondent))
-        .Text(domain::ToString(s.period))
-        .OptInt(s.child_age_weeks)
-        .OptText(s.postcode)
-        .OptText(s.commune_code)
-        .OptText(s.territory_code)
-        .Text(s.source)
-        .Text(EncodeIntList(s.answers))
-        .Int(s.score)
-        .Text(domain::ToString(s.band))
-        .Bool(s.item10_positive)
-        .Text(s.threshold_set_id)
-        .Int(s.threshold_version)
-        .Text(domain::ToString(s.level));
-    return Exec(kInsertScreening, p);
+    return Exec(kInsertScreening, BindScreening(p, s));
   }
 
   Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) override {
-    auto r = Run(kFindScreening, Params().Text(id));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<ScreeningRecord>();
-    auto s = ReadScreening(q, 0);
-    if (!s.ok()) return Track(s.status());
-    return std::optional<ScreeningRecord>(std::move(*s));
+    return FindOne(kFindScreening, Params().Text(id), ReadScreening<Row>, "screenings");
   }
 
   Status InsertAlert(const AlertRecord& a) override {
     Params p;
-    postgres_internal::AddAlertParams(p, a);
-    return Exec(kInsertAlert, p);
+    return Exec(kInsertAlert, BindAlert(p, a));
   }
 
   Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
@@ -226,13 +141,9 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
       std::string_view territory, const std::vector<std::string>& hashes) override {
     for (const auto& h : hashes) {
       if (h.empty()) continue;
-      auto r = Run(kFindOpenAlertByContact, Params().Text(territory).Text(h));
-      if (!r.ok()) return r.status();
-      Rows q(r->get());
-      if (q.size() == 0) continue;
-      auto a = postgres_internal::ReadAlertRow(q, 0);
-      if (!a.ok()) return Track(a.status());
-      return std::optional<AlertRecord>(std::move(*a));
+      auto a = FindOne(kFindOpenAlertByContact, Params().Text(territory).Text(h), ReadAlert<Row>,
+                       "alerts");
+      if (!a.ok() || *a) return a;
     }
     return std::optional<AlertRecord>();
   }
@@ -245,17 +156,7 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
     } else {
       p.Int(limit);
     }
-    auto r = Run(kListAlerts, p);
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    std::vector<AlertRecord> out;
-    out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) {
-      auto a = postgres_internal::ReadAlertRow(q, i);
-      if (!a.ok()) return Track(a.status());
-      out.push_back(std::move(*a));
-    }
-    return out;
+    return All(kListAlerts, p, ReadAlert<Row>, "alerts");
   }
 
   Result<std::optional<AlertRecord>> FindAlertByScreening(std::string_view screening) override {
@@ -263,13 +164,8 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   }
 
   Result<std::optional<std::string>> GetSetting(std::string_view name) override {
-    auto r = Run(kGetSetting, Params().Text(name));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<std::string>();
-    std::string v = q.Text(0, 0);
-    if (q.corrupt()) return Track(Status::Internal("corrupt row in settings"));
-    return std::optional<std::string>(std::move(v));
+    return FindOne(
+        kGetSetting, Params().Text(name), [](Row& r) { return r.Text(0); }, "settings");
   }
 
   Status PutSetting(std::string_view name, std::string_view value) override {
@@ -277,28 +173,14 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
   }
 
   Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) override {
-    auto r = Run(kInsertSettingIfAbsent, Params().Text(name).Text(value));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    return q.size() > 0;
+    return Exists(kInsertSettingIfAbsent, Params().Text(name).Text(value));
   }
 
   Result<std::int64_t> AppendAudit(const AuditEntry& e) override {
     Params p;
-    p.Int(e.at)
-        .Text(e.actor)
-        .Text(e.action)
-        .Text(e.subject_type)
-        .Text(e.subject_id)
-        .Text(e.territory_code)
-        .Text(e.detail);
-    auto r = Run(kAppendAudit, p);
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() != 1) return Track(Status::Internal("audit insert returned no id"));
-    std::int64_t id = q.Int(0, 0);
-    if (q.corrupt()) return Track(Status::Internal("audit insert returned a bad id"));
-    return id;
+    return One(
+        kAppendAudit, BindAudit(p, e), [](Row& r) { return r.Int(0); }, "audit_log",
+        "audit insert returned no id");
   }
 
   Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
@@ -307,24 +189,8 @@ class PgTransaction : public Transaction, private postgres_internal::TxnStatemen
 
  private:
   Result<std::optional<AlertRecord>> FindOneAlert(const StatementDef& st, std::string_view key) {
-    auto r = Run(st, Params().Text(key));
-    if (!r.ok()) return r.status();
-    Rows q(r->get());
-    if (q.size() == 0) return std::optional<AlertRecord>();
-    auto a = postgres_internal::ReadAlertRow(q, 0);
-    if (!a.ok()) return Track(a.status());
-    return std::optional<AlertRecord>(std::move(*a));
+    return FindOne(st, Params().Text(key), ReadAlert<Row>, "alerts");
   }
-
-  Status first_error_;
-  std::unique_ptr<DirectoryRepository> directory_;
-  std::unique_ptr<AccountRepository> accounts_;
-  std::unique_ptr<FollowUpRepository> follow_up_;
-  std::unique_ptr<AlertRepository> alerts_;
-  std::unique_ptr<ConsultationRepository> consultations_;
-  std::unique_ptr<OutboxRepository> outbox_;
-  std::unique_ptr<ReminderRepository> reminders_;
-  std::unique_ptr<RetentionRepository> retention_;
 };
 
 class Pool;

@@ -1,5 +1,5 @@
-// The SQLite AlertRepository (see storage/alert_repository.h), and the alert
-// row codec shared with sqlite_storage.cpp.
+// The SQLite AlertRepository (see storage/alert_repository.h); rows are read
+// and bound by storage/row_codec.h.
 #pragma once
 
 #include <memory>
@@ -10,13 +10,6 @@
 namespace parcours::storage::sqlite_internal {
 
 class Conn;
-class Stmt;
-
-// The alerts columns, in the order ReadAlertRow reads them.
-extern const char* const kAlertColumns;
-Result<AlertRecord> ReadAlertRow(const Stmt& q);
-// Binds every column of kAlertColumns, in order.
-void BindAlertRow(Stmt& q, const AlertRecord& a);
 
 // c and first_error are borrowed for the transaction's lifetime; the first
 // failing call is recorded in *first_error (it then fails the transaction).

@@ -7,8 +7,7 @@
 namespace parcours::storage::sqlite_internal {
 namespace {
 
-#define PARCOURS_CONSULTATION_COLS \
-  "screening_id, created_at, context, professional_id, territory_code, vulnerability"
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
 constexpr const char* kInsert =
     "INSERT INTO consultations (" PARCOURS_CONSULTATION_COLS ") VALUES (?,?,?,?,?,?)";
@@ -19,38 +18,20 @@ constexpr const char* kCount =
     "FROM consultations c JOIN screenings s ON s.id = c.screening_id "
     "WHERE c.territory_code = ? AND c.created_at >= ? AND c.created_at < ? GROUP BY c.context";
 
-class SqliteConsultations : public ConsultationRepository {
+class SqliteConsultations : public ConsultationRepository, private TxnStatements {
  public:
-  SqliteConsultations(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  SqliteConsultations(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertConsultation(const ConsultationRecord& r) override {
     Stmt q(c_, kInsert);
-    q.Bind(r.screening_id)
-        .Bind(r.created_at)
-        .Bind(domain::ToString(r.context))
-        .Bind(r.professional_id)
-        .Bind(r.territory_code)
-        .Bind(EncodeList(r.vulnerability));
-    return Note(q.Run());
+    BindConsultation(q, r);
+    return Write(q);
   }
 
   Result<std::optional<ConsultationRecord>> FindConsultation(std::string_view id) override {
     Stmt q(c_, kFind);
     q.Bind(id);
-    if (q.Step()) {
-      ConsultationRecord r;
-      r.screening_id = q.Text(0);
-      r.created_at = q.Int(1);
-      RowDecoder row("consultations", r.screening_id);
-      r.context = row.Enum("context", q.Text(2), domain::ParseConsultationContext);
-      r.professional_id = q.Text(3);
-      r.territory_code = q.Text(4);
-      r.vulnerability = DecodeList(q.Text(5));
-      if (!row.status().ok()) return Note(row.status());
-      return std::optional<ConsultationRecord>(std::move(r));
-    }
-    if (!q.ok()) return Note(q.status());
-    return std::optional<ConsultationRecord>();
+    return FindOne(q, ReadConsultation<const Stmt>);
   }
 
   Result<std::vector<ConsultationCount>> CountByContext(std::string_view territory,
@@ -58,40 +39,10 @@ class SqliteConsultations : public ConsultationRepository {
                                                         domain::TimestampMs until) override {
     Stmt q(c_, kCount);
     q.Bind(territory).Bind(from).Bind(until);
-    std::vector<ConsultationCount> found;
-    while (q.Step()) {
-      ConsultationCount n;
-      RowDecoder row("consultations", "count");
-      n.context = row.Enum("context", q.Text(0), domain::ParseConsultationContext);
-      if (!row.status().ok()) return Note(row.status());
-      n.screenings = q.Int(1);
-      n.item10_positive = q.Int(2);
-      n.with_vulnerability = q.Int(3);
-      found.push_back(n);
-    }
-    if (!q.ok()) return Note(q.status());
-    return InContextOrder(found);
+    auto found = All(q, ReadConsultationCount<const Stmt>);
+    if (!found.ok()) return found.status();
+    return InContextOrder(*found);
   }
-
- private:
-  static std::vector<ConsultationCount> InContextOrder(
-      const std::vector<ConsultationCount>& found) {
-    std::vector<ConsultationCount> out;
-    for (domain::ConsultationContext c : domain::AllConsultationContexts()) {
-      for (const auto& n : found) {
-        if (n.context == c) out.push_back(n);
-      }
-    }
-    return out;
-  }
-
-  Status Note(Status st) {
-    if (!st.ok() && first_error_->ok()) *first_error_ = st;
-    return st;
-  }
-
-  Conn& c_;
-  Status* first_error_;
 };
 
 }  // namespace

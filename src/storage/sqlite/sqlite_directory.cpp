@@ -9,16 +9,13 @@
 namespace parcours::storage::sqlite_internal {
 namespace {
 
-#define PARCOURS_COMMUNE_COLS                                                         \
-  "c.insee_code, c.name, c.department_code, c.region_code, c.latitude, c.longitude, " \
-  "c.population, (SELECT group_concat(postcode, ' ') FROM (SELECT postcode FROM "     \
-  "commune_postcodes p WHERE p.insee_code = c.insee_code ORDER BY postcode))"
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
-#define PARCOURS_RESOURCE_COLS                                                                  \
-  "id, source, source_key, kind, levels, name, organisation, address, postcode, commune_code, " \
-  "latitude, longitude, phone, email, website, opening_notes, accepts_fathers, "                \
-  "teleconsultation, mon_soutien_psy, languages, rpps, finess, siret, active, published, "      \
-  "manual_fields, import_hash, verified_at, created_at, updated_at, change_seq"
+// The postcodes of the commune, joined by spaces.
+#define PARCOURS_COMMUNE_POSTCODES                                  \
+  "(SELECT group_concat(postcode, ' ') FROM (SELECT postcode FROM " \
+  "commune_postcodes p WHERE p.insee_code = c.insee_code ORDER BY postcode))"
+#define PARCOURS_COMMUNE_COLS PARCOURS_COMMUNE_FIELDS PARCOURS_COMMUNE_POSTCODES
 
 constexpr const char* kFindCommune =
     "SELECT " PARCOURS_COMMUNE_COLS " FROM communes c WHERE c.insee_code = ?";
@@ -110,108 +107,13 @@ constexpr const char* kSubMembers =
     "SELECT member_code FROM sub_territory_members WHERE sub_territory_code = ? "
     "ORDER BY member_code";
 
+constexpr const char* kCountCommunes = "SELECT count(*) FROM communes";
+
 #undef PARCOURS_COMMUNE_COLS
-#undef PARCOURS_RESOURCE_COLS
+#undef PARCOURS_COMMUNE_POSTCODES
 
-std::vector<std::string> SplitSpaces(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t j = s.find(' ', i);
-    if (j == std::string::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-CommuneRecord ReadCommune(const Stmt& q) {
-  CommuneRecord c;
-  c.insee_code = q.Text(0);
-  c.name = q.Text(1);
-  c.department_code = q.Text(2);
-  c.region_code = q.Text(3);
-  if (!q.IsNull(4) && !q.IsNull(5)) c.centroid = domain::LatLon{q.Double(4), q.Double(5)};
-  c.population = q.OptInt64(6);
-  c.postcodes = SplitSpaces(q.Text(7));
-  return c;
-}
-
-Result<ResourceRecord> ReadResource(const Stmt& q) {
-  ResourceRecord r;
-  r.id = q.Int(0);
-  r.source = q.Text(1);
-  r.source_key = q.OptText(2);
-  auto kind = domain::ParseResourceKind(q.Text(3));
-  auto levels = DecodeLevels(q.Text(4));
-  if (!kind || !levels) return Status::Internal("corrupt kind/levels in resource " + q.Text(0));
-  domain::Resource& x = r.resource;
-  x.kind = *kind;
-  x.levels = *levels;
-  x.name = q.Text(5);
-  x.organisation = q.Text(6);
-  x.address = q.Text(7);
-  x.postcode = q.Text(8);
-  x.commune_code = q.Text(9);
-  if (!q.IsNull(10) && !q.IsNull(11)) x.position = domain::LatLon{q.Double(10), q.Double(11)};
-  x.phone = q.Text(12);
-  x.email = q.Text(13);
-  x.website = q.Text(14);
-  x.opening_notes = q.Text(15);
-  x.accepts_fathers = q.Int(16) != 0;
-  x.teleconsultation = q.Int(17) != 0;
-  x.mon_soutien_psy = q.Int(18) != 0;
-  x.languages = DecodeList(q.Text(19));
-  x.rpps = q.Text(20);
-  x.finess = q.Text(21);
-  x.siret = q.Text(22);
-  r.active = q.Int(23) != 0;
-  r.published = q.Int(24) != 0;
-  r.manual_fields = DecodeList(q.Text(25));
-  r.import_hash = q.Text(26);
-  r.verified_at = q.OptInt64(27);
-  r.created_at = q.Int(28);
-  r.updated_at = q.Int(29);
-  r.change_seq = q.Int(30);
-  return r;
-}
-
-// Binds the resource's fields in the column order shared by INSERT and
-// UPDATE (source .. verified_at).
-void BindResource(Stmt& q, const ResourceRecord& r) {
-  const domain::Resource& x = r.resource;
-  q.Bind(r.source)
-      .Bind(r.source_key)
-      .Bind(std::string(domain::ToString(x.kind)))
-      .Bind(EncodeLevels(x.levels))
-      .Bind(x.name)
-      .Bind(x.organisation)
-      .Bind(x.address)
-      .Bind(x.postcode)
-      .Bind(x.commune_code)
-      .Bind(r.DepartmentCode());
-  if (x.position) {
-    q.Bind(x.position->lat).Bind(x.position->lon);
-  } else {
-    q.BindNull().BindNull();
-  }
-  q.Bind(x.phone)
-      .Bind(x.email)
-      .Bind(x.website)
-      .Bind(x.opening_notes)
-      .Bind(x.accepts_fathers)
-      .Bind(x.teleconsultation)
-      .Bind(x.mon_soutien_psy)
-      .Bind(EncodeList(x.languages))
-      .Bind(x.rpps)
-      .Bind(x.finess)
-      .Bind(x.siret)
-      .Bind(r.active)
-      .Bind(r.published)
-      .Bind(EncodeList(r.manual_fields))
-      .Bind(r.import_hash)
-      .Bind(r.verified_at);
-}
+// The integer of a one-column row.
+std::int64_t ReadInt(const Stmt& q) { return q.Int(0); }
 
 class SqliteDirectory final : public DirectoryRepository, private TxnStatements {
  public:
@@ -223,46 +125,34 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     if (*existing && **existing == c) return false;
     {
       Stmt q(c_, kUpsertCommune);
-      q.Bind(c.insee_code)
-          .Bind(c.name)
-          .Bind(domain::FoldPlaceName(c.name))
-          .Bind(c.department_code)
-          .Bind(c.region_code);
-      if (c.centroid) {
-        q.Bind(c.centroid->lat).Bind(c.centroid->lon);
-      } else {
-        q.BindNull().BindNull();
-      }
-      q.Bind(c.population);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      BindCommune(q, c, domain::FoldPlaceName(c.name));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     {
       Stmt q(c_, kDeletePostcodes);
       q.Bind(c.insee_code);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     for (const auto& p : c.postcodes) {
       Stmt q(c_, kInsertPostcode);
       q.Bind(p).Bind(c.insee_code);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     Stmt bump(c_, kBumpCommuneSeq);
-    PARCOURS_RETURN_IF_ERROR(Note(bump.Run()));
+    PARCOURS_RETURN_IF_ERROR(Write(bump));
     return true;
   }
 
   Result<std::optional<CommuneRecord>> FindCommune(std::string_view insee_code) override {
     Stmt q(c_, kFindCommune);
     q.Bind(insee_code);
-    if (q.Step()) return std::optional<CommuneRecord>(ReadCommune(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<CommuneRecord>();
+    return FindOne(q, ReadCommune<const Stmt>);
   }
 
   Result<std::vector<CommuneRecord>> FindCommunesByPostcode(std::string_view postcode) override {
     Stmt q(c_, kCommunesByPostcode);
     q.Bind(postcode);
-    return Communes(q);
+    return All(q, ReadCommune<const Stmt>);
   }
 
   Result<std::vector<CommuneRecord>> SearchCommunesByName(std::string_view folded,
@@ -271,21 +161,12 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     Stmt q(c_, kCommunesByName);
     // Folded keys hold only [a-z0-9 ]: "~" sorts after all of them.
     q.Bind(folded).Bind(std::string(folded) + "~").Bind(limit);
-    return Communes(q);
+    return All(q, ReadCommune<const Stmt>);
   }
 
-  Result<std::int64_t> CommuneChangeSeq() override {
-    Stmt q(c_, kCommuneSeq);
-    if (q.Step()) return q.Int(0);
-    if (!q.ok()) return Note(q.status());
-    return std::int64_t{0};
-  }
+  Result<std::int64_t> CommuneChangeSeq() override { return Count(kCommuneSeq); }
 
-  Result<std::int64_t> CountCommunes() override {
-    Stmt q(c_, "SELECT count(*) FROM communes");
-    if (q.Step()) return q.Int(0);
-    return Note(q.status());
-  }
+  Result<std::int64_t> CountCommunes() override { return Count(kCountCommunes); }
 
   Status ForEachCommune(const std::function<void(const CommuneRecord&)>& fn) override {
     Stmt q(c_, kAllCommunes);
@@ -297,9 +178,8 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Stmt q(c_, kInsertResource);
-    BindResource(q, r);
-    q.Bind(r.created_at).Bind(r.updated_at).Bind(*seq);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    BindResourceFields(q, r).Bind(r.created_at).Bind(r.updated_at).Bind(*seq);
+    PARCOURS_RETURN_IF_ERROR(Write(q));
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
 
@@ -307,30 +187,24 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Stmt q(c_, kUpdateResource);
-    BindResource(q, r);
-    q.Bind(r.updated_at).Bind(*seq).Bind(r.id);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-    if (sqlite3_changes(c_.db()) == 0) {
-      return Note(Status::NotFound("no resource " + std::to_string(r.id)));
-    }
-    return Status::Ok();
+    BindResourceFields(q, r).Bind(r.updated_at).Bind(*seq).Bind(r.id);
+    return Note(WriteOne(q, "no resource " + std::to_string(r.id)));
   }
 
   Result<std::optional<ResourceRecord>> FindResource(std::int64_t id) override {
     Stmt q(c_, kFindResource);
     q.Bind(id);
-    return One(q);
+    return FindOne(q, ReadResource<const Stmt>);
   }
 
   Result<std::optional<ResourceRecord>> FindResourceBySourceKey(std::string_view key) override {
     Stmt q(c_, kFindResourceByKey);
     q.Bind(key);
-    return One(q);
+    return FindOne(q, ReadResource<const Stmt>);
   }
 
   Result<std::vector<ResourceRecord>> FindResources(const std::vector<std::int64_t>& ids) override {
-    std::vector<ResourceRecord> out;
-    if (ids.empty()) return out;
+    if (ids.empty()) return std::vector<ResourceRecord>();
     std::string json = "[";
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (i) json += ',';
@@ -339,23 +213,9 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     json += ']';
     Stmt q(c_, kFindResources);
     q.Bind(json);
-    while (q.Step()) {
-      auto r = ReadResource(q);
-      if (!r.ok()) return Note(r.status());
-      out.push_back(std::move(*r));
-    }
-    if (!q.ok()) return Note(q.status());
-    std::vector<ResourceRecord> ordered;
-    ordered.reserve(out.size());
-    for (std::int64_t id : ids) {
-      for (auto& r : out) {
-        if (r.id == id && r.id != 0) {
-          ordered.push_back(r);
-          break;
-        }
-      }
-    }
-    return ordered;
+    auto rows = All(q, ReadResource<const Stmt>);
+    if (!rows.ok()) return rows.status();
+    return InIdOrder(*rows, ids);
   }
 
   Status ForEachResourceKey(
@@ -363,14 +223,9 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
       const std::function<void(std::string_view, const ResourceKeyState&)>& fn) override {
     Stmt q(c_, kResourceKeys);
     q.Bind(source);
-    ResourceKeyState st;
     while (q.Step()) {
-      st.id = q.Int(1);
-      st.import_hash = q.Text(2);
-      st.active = q.Int(3) != 0;
-      st.has_manual_fields = q.Int(4) != 0;
-      st.department_code = q.Text(5);
-      fn(q.Text(0), st);
+      auto [key, st] = ReadResourceKey(q);
+      fn(key, st);
     }
     return Note(q.status());
   }
@@ -387,12 +242,7 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     return Note(q.status());
   }
 
-  Result<std::int64_t> ResourceChangeSeq() override {
-    Stmt q(c_, kChangeSeq);
-    if (q.Step()) return q.Int(0);
-    if (!q.ok()) return Note(q.status());
-    return std::int64_t{0};
-  }
+  Result<std::int64_t> ResourceChangeSeq() override { return Count(kChangeSeq); }
 
   Status DeactivateResources(const std::vector<std::int64_t>& ids,
                              domain::TimestampMs at) override {
@@ -402,7 +252,7 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     for (std::int64_t id : ids) {
       Stmt q(c_, kDeactivate);
       q.Bind(at).Bind(*seq).Bind(id);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     return Status::Ok();
   }
@@ -414,52 +264,44 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     Stmt q(c_, kSetPublished);
     q.Bind(published).Bind(at).Bind(*seq).Bind(f.kind).Bind(f.source).Bind(
         EncodeList(f.departments));
-    std::vector<std::int64_t> ids;
-    while (q.Step()) ids.push_back(q.Int(0));
-    if (!q.ok()) return Note(q.status());
-    std::sort(ids.begin(), ids.end());
+    auto ids = All(q, ReadInt);
+    if (!ids.ok()) return ids.status();
+    std::sort(ids->begin(), ids->end());
     return ids;
   }
 
   Result<std::int64_t> CountResources(bool active_only) override {
-    Stmt q(c_, active_only ? kCountActive : kCountAll);
-    if (q.Step()) return q.Int(0);
-    return Note(q.status());
+    return Count(active_only ? kCountActive : kCountAll);
   }
 
   Result<std::int64_t> AppendResourceHistory(const ResourceHistoryEntry& e) override {
     Stmt q(c_, kInsertHistory);
     q.Bind(e.resource_id).Bind(e.at).Bind(e.actor).Bind(e.action).Bind(e.detail);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    PARCOURS_RETURN_IF_ERROR(Write(q));
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
 
   Result<std::vector<ResourceHistoryEntry>> ListResourceHistory(std::int64_t id) override {
     Stmt q(c_, kListHistory);
     q.Bind(id);
-    std::vector<ResourceHistoryEntry> out;
-    while (q.Step()) {
-      out.push_back({q.Int(0), q.Int(1), q.Int(2), q.Text(3), q.Text(4), q.Text(5)});
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadResourceHistory<const Stmt>);
   }
 
   Status UpsertSubTerritory(const SubTerritoryRecord& s) override {
     {
       Stmt q(c_, kUpsertSub);
       q.Bind(s.code).Bind(s.territory_code).Bind(s.name).Bind(s.kind);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     {
       Stmt q(c_, kDeleteSubMembers);
       q.Bind(s.code);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     for (const auto& m : s.members) {
       Stmt q(c_, kInsertSubMember);
       q.Bind(s.code).Bind(m);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      PARCOURS_RETURN_IF_ERROR(Write(q));
     }
     return Status::Ok();
   }
@@ -478,44 +320,33 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
   }
 
  private:
+  // The value of a count or counter (0 when the row is missing).
+  Result<std::int64_t> Count(const char* sql) {
+    Stmt q(c_, sql);
+    auto n = FindOne(q, ReadInt);
+    if (!n.ok()) return n.status();
+    return n->value_or(0);
+  }
+
   // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
     if (seq_) return *seq_;
     Stmt q(c_, kNextSeq);
-    if (!q.Step()) {
-      return Note(q.ok() ? Status::Internal("directory_counters row missing") : q.status());
-    }
-    seq_ = q.Int(0);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    auto n = One(q, ReadInt, "directory_counters row missing");
+    if (!n.ok()) return n.status();
+    seq_ = *n;
     return *seq_;
   }
 
-  Result<std::vector<CommuneRecord>> Communes(Stmt& q) {
-    std::vector<CommuneRecord> out;
-    while (q.Step()) out.push_back(ReadCommune(q));
-    if (!q.ok()) return Note(q.status());
-    return out;
-  }
-
-  Result<std::optional<ResourceRecord>> One(Stmt& q) {
-    if (q.Step()) {
-      auto r = ReadResource(q);
-      if (!r.ok()) return Note(r.status());
-      return std::optional<ResourceRecord>(std::move(*r));
-    }
-    if (!q.ok()) return Note(q.status());
-    return std::optional<ResourceRecord>();
-  }
-
   Result<std::vector<SubTerritoryRecord>> Subs(Stmt& q) {
-    std::vector<SubTerritoryRecord> out;
-    while (q.Step()) out.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3), {}});
-    if (!q.ok()) return Note(q.status());
-    for (auto& s : out) {
+    auto out = All(q, ReadSubTerritory<const Stmt>);
+    if (!out.ok()) return out.status();
+    for (auto& s : *out) {
       Stmt m(c_, kSubMembers);
       m.Bind(s.code);
-      while (m.Step()) s.members.push_back(m.Text(0));
-      if (!m.ok()) return Note(m.status());
+      auto members = All(m, [](const Stmt& r) { return r.Text(0); });
+      if (!members.ok()) return members.status();
+      s.members = std::move(*members);
     }
     return out;
   }

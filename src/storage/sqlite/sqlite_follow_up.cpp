@@ -9,15 +9,7 @@
 namespace parcours::storage::sqlite_internal {
 namespace {
 
-#define PARCOURS_RECORD_COLS                                                         \
-  "r.id, r.territory_code, r.created_by, r.created_at, r.updated_at, r.respondent, " \
-  "r.identity_sealed, r.other_parent_of, r.other_parent_consent_at, r.other_parent_consent_by"
-#define PARCOURS_SHARE_COLS \
-  "code_hash, screening_id, created_at, expires_at, used_at, used_by, record_id"
-#define PARCOURS_REFERRAL_COLS                                                                 \
-  "id, territory_code, referrer_id, record_id, screening_id, target_kind, resource_id, "       \
-  "team_user_id, joint_care, status, decline_reason, first_appointment, outcome, created_at, " \
-  "updated_at"
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
 constexpr const char* kInsertRecord =
     "INSERT INTO follow_up_records (id, territory_code, created_by, created_at, updated_at, "
@@ -101,295 +93,163 @@ constexpr const char* kListEvents =
     "SELECT id, referral_id, at, actor, event, from_status, to_status, detail "
     "FROM referral_events WHERE referral_id = ? ORDER BY id";
 
-Result<FollowUpRecord> ReadRecord(const Stmt& q) {
-  FollowUpRecord r;
-  r.id = q.Text(0);
-  r.territory_code = q.Text(1);
-  r.created_by = q.Text(2);
-  r.created_at = q.Int(3);
-  r.updated_at = q.Int(4);
-  RowDecoder row("follow_up_records", r.id);
-  r.respondent = row.Enum("respondent", q.Text(5), domain::ParseRespondent);
-  r.identity_sealed = q.Blob(6);
-  r.other_parent_of = q.OptText(7);
-  r.other_parent_consent_at = q.OptInt64(8);
-  r.other_parent_consent_by = q.OptText(9);
-  if (!row.status().ok()) return row.status();
-  return r;
-}
-
-ShareCodeRecord ReadShare(const Stmt& q) {
-  return ShareCodeRecord{q.Text(0),     q.Text(1),    q.Int(2),    q.Int(3),
-                         q.OptInt64(4), q.OptText(5), q.OptText(6)};
-}
-
-ReferralRecord ReadReferral(const Stmt& q) {
-  ReferralRecord r;
-  r.id = q.Text(0);
-  r.territory_code = q.Text(1);
-  r.referrer_id = q.Text(2);
-  r.record_id = q.OptText(3);
-  r.screening_id = q.OptText(4);
-  r.target_kind = q.Text(5);
-  r.resource_id = q.OptText(6);
-  r.team_user_id = q.OptText(7);
-  r.joint_care = q.Text(8);
-  r.status = q.Text(9);
-  r.decline_reason = q.OptText(10);
-  r.first_appointment = q.OptText(11);
-  r.outcome = q.OptText(12);
-  r.created_at = q.Int(13);
-  r.updated_at = q.Int(14);
-  return r;
-}
-
-class SqliteFollowUp : public FollowUpRepository {
+class SqliteFollowUp : public FollowUpRepository, private TxnStatements {
  public:
-  SqliteFollowUp(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
+  SqliteFollowUp(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertRecord(const FollowUpRecord& r) override {
     Stmt q(c_, kInsertRecord);
-    q.Bind(r.id)
-        .Bind(r.territory_code)
-        .Bind(r.created_by)
-        .Bind(r.created_at)
-        .Bind(r.updated_at)
-        .Bind(domain::ToString(r.respondent))
-        .Bind(r.identity_sealed)
-        .Bind(r.other_parent_of)
-        .Bind(r.other_parent_consent_at)
-        .Bind(r.other_parent_consent_by);
-    return Note(q.Run());
+    BindFollowUpRecord(q, r);
+    return Write(q);
   }
 
   Result<std::optional<FollowUpRecord>> FindRecord(std::string_view id) override {
     Stmt q(c_, kFindRecord);
     q.Bind(id);
-    if (q.Step()) {
-      auto r = ReadRecord(q);
-      if (!r.ok()) return Note(r.status());
-      return std::optional<FollowUpRecord>(std::move(*r));
-    }
-    if (!q.ok()) return Note(q.status());
-    return std::optional<FollowUpRecord>();
+    return FindOne(q, ReadFollowUpRecord<const Stmt>);
   }
 
   Status LinkOtherParent(std::string_view id, std::string_view other, domain::TimestampMs at,
                          std::string_view by) override {
     Stmt q(c_, kLinkOther);
     q.Bind(other).Bind(at).Bind(by).Bind(at).Bind(id);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-    if (sqlite3_changes(c_.db()) == 0) return Status::NotFound("no record");
-    return Status::Ok();
+    return WriteOne(q, "no record");
   }
 
   Result<std::vector<FollowUpRecord>> ListRecordsOfMember(
       std::string_view user_id, const std::vector<std::string>& territories, int limit) override {
     Stmt q(c_, kListOfMember);
     q.Bind(user_id).Bind(EncodeList(territories)).Bind(limit);
-    return Records(q);
+    return All(q, ReadFollowUpRecord<const Stmt>);
   }
 
   Result<std::vector<FollowUpRecord>> ListOtherParents(std::string_view id) override {
     Stmt q(c_, kListOtherParents);
     q.Bind(id);
-    return Records(q);
+    return All(q, ReadFollowUpRecord<const Stmt>);
   }
 
   Status AddMember(const RecordMember& m) override {
     Stmt q(c_, kAddMember);
     q.Bind(m.record_id).Bind(m.user_id).Bind(m.added_by).Bind(m.added_at);
-    return Note(q.Run());
+    return Write(q);
   }
 
   Result<bool> IsMember(std::string_view record_id, std::string_view user_id) override {
     Stmt q(c_, kIsMember);
     q.Bind(record_id).Bind(user_id);
-    bool found = q.Step();
-    if (!q.ok()) return Note(q.status());
-    return found;
+    return Exists(q);
   }
 
   Result<std::vector<RecordMember>> ListMembers(std::string_view record_id) override {
     Stmt q(c_, kListMembers);
     q.Bind(record_id);
-    std::vector<RecordMember> out;
-    while (q.Step()) out.push_back(RecordMember{q.Text(0), q.Text(1), q.Text(2), q.Int(3)});
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadMember<const Stmt>);
   }
 
   Status AttachScreening(const RecordScreeningLink& l) override {
     Stmt q(c_, kAttach);
     q.Bind(l.record_id).Bind(l.screening_id).Bind(l.attached_by).Bind(l.attached_at).Bind(l.via);
-    return Note(q.Run());
+    return Write(q);
   }
 
   Result<std::vector<RecordScreeningLink>> ListRecordScreenings(
       std::string_view record_id) override {
     Stmt q(c_, kListAttached);
     q.Bind(record_id);
-    std::vector<RecordScreeningLink> out;
-    while (q.Step()) {
-      out.push_back(RecordScreeningLink{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Text(4)});
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadScreeningLink<const Stmt>);
   }
 
   Status InsertNote(const RecordNote& n) override {
     Stmt q(c_, kInsertNote);
     q.Bind(n.id).Bind(n.record_id).Bind(n.author_id).Bind(n.created_at).Bind(n.text_sealed);
-    return Note(q.Run());
+    return Write(q);
   }
 
   Result<std::vector<RecordNote>> ListNotes(std::string_view record_id) override {
     Stmt q(c_, kListNotes);
     q.Bind(record_id);
-    std::vector<RecordNote> out;
-    while (q.Step()) {
-      out.push_back(RecordNote{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Blob(4)});
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadNote<const Stmt>);
   }
 
   Status InsertShareCode(const ShareCodeRecord& c) override {
     Stmt q(c_, kInsertShare);
-    q.Bind(c.code_hash)
-        .Bind(c.screening_id)
-        .Bind(c.created_at)
-        .Bind(c.expires_at)
-        .Bind(c.used_at)
-        .Bind(c.used_by)
-        .Bind(c.record_id);
-    return Note(q.Run());
+    BindShare(q, c);
+    return Write(q);
   }
 
   Result<std::optional<ShareCodeRecord>> FindShareCode(std::string_view hash) override {
     Stmt q(c_, kFindShare);
     q.Bind(hash);
-    if (q.Step()) return std::optional<ShareCodeRecord>(ReadShare(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<ShareCodeRecord>();
+    return FindOne(q, ReadShare<const Stmt>);
   }
 
   Status UseShareCode(std::string_view hash, domain::TimestampMs at, std::string_view user_id,
                       std::string_view record_id) override {
-    {
-      Stmt q(c_, kUseShare);
-      q.Bind(at).Bind(user_id).Bind(record_id).Bind(hash);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-      if (sqlite3_changes(c_.db()) == 1) return Status::Ok();
-    }
-    Stmt e(c_, kShareExists);
-    e.Bind(hash);
-    bool exists = e.Step();
-    if (!e.ok()) return Note(e.status());
-    return exists ? Status::Conflict("share code already used")
-                  : Status::NotFound("no such share code");
+    Stmt q(c_, kUseShare);
+    q.Bind(at).Bind(user_id).Bind(record_id).Bind(hash);
+    return WriteGuarded(q, kShareExists, hash, "share code already used", "no such share code");
   }
 
   Result<std::int64_t> AddAttempt(std::string_view key, domain::TimestampMs at,
                                   domain::TimestampMs window_ms) override {
     Stmt q(c_, kAddAttempt);
     q.Bind(key).Bind(at).Bind(window_ms);
-    if (!q.Step()) return Note(q.ok() ? Status::Internal("upsert returned no row") : q.status());
-    std::int64_t n = q.Int(0);
-    while (q.Step()) {
-    }
-    if (!q.ok()) return Note(q.status());
-    return n;
+    return One(
+        q, [](const Stmt& r) { return r.Int(0); }, "upsert returned no row");
   }
 
   Result<std::int64_t> CountAttempts(std::string_view key, domain::TimestampMs at,
                                      domain::TimestampMs window_ms) override {
     Stmt q(c_, kCountAttempts);
     q.Bind(key).Bind(at - window_ms);
-    std::int64_t n = q.Step() ? q.Int(0) : 0;
-    if (!q.ok()) return Note(q.status());
-    return n;
+    auto n = FindOne(q, [](const Stmt& r) { return r.Int(0); });
+    if (!n.ok()) return n.status();
+    return n->value_or(0);
   }
 
   Status InsertReferral(const ReferralRecord& r) override {
     Stmt q(c_, kInsertReferral);
-    q.Bind(r.id)
-        .Bind(r.territory_code)
-        .Bind(r.referrer_id)
-        .Bind(r.record_id)
-        .Bind(r.screening_id)
-        .Bind(r.target_kind)
-        .Bind(r.resource_id)
-        .Bind(r.team_user_id)
-        .Bind(r.joint_care)
-        .Bind(r.status)
-        .Bind(r.decline_reason)
-        .Bind(r.first_appointment)
-        .Bind(r.outcome)
-        .Bind(r.created_at)
-        .Bind(r.updated_at);
-    return Note(q.Run());
+    BindReferral(q, r);
+    return Write(q);
   }
 
   Result<std::optional<ReferralRecord>> FindReferral(std::string_view id) override {
     Stmt q(c_, kFindReferral);
     q.Bind(id);
-    if (q.Step()) return std::optional<ReferralRecord>(ReadReferral(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<ReferralRecord>();
+    return FindOne(q, ReadReferral<const Stmt>);
   }
 
   Status UpdateReferral(const ReferralRecord& r, std::string_view expected) override {
-    {
-      Stmt q(c_, kUpdateReferral);
-      q.Bind(r.status)
-          .Bind(r.decline_reason)
-          .Bind(r.first_appointment)
-          .Bind(r.outcome)
-          .Bind(r.updated_at)
-          .Bind(r.id)
-          .Bind(expected);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-      if (sqlite3_changes(c_.db()) == 1) return Status::Ok();
-    }
-    Stmt e(c_, kReferralExists);
-    e.Bind(r.id);
-    bool exists = e.Step();
-    if (!e.ok()) return Note(e.status());
-    return exists ? Status::Conflict("referral changed meanwhile")
-                  : Status::NotFound("no such referral");
+    Stmt q(c_, kUpdateReferral);
+    BindReferralUpdate(q, r, expected);
+    return WriteGuarded(q, kReferralExists, r.id, "referral changed meanwhile", "no such referral");
   }
 
   Result<std::vector<ReferralRecord>> ListReferralsByReferrer(std::string_view user_id,
                                                               int limit) override {
     Stmt q(c_, kListByReferrer);
     q.Bind(user_id).Bind(limit);
-    return Referrals(q);
+    return All(q, ReadReferral<const Stmt>);
   }
 
   Result<std::vector<ReferralRecord>> ListReferralsToTeam(std::string_view user_id,
                                                           int limit) override {
     Stmt q(c_, kListToTeam);
     q.Bind(user_id).Bind(limit);
-    return Referrals(q);
+    return All(q, ReadReferral<const Stmt>);
   }
 
   Result<std::vector<ReferralRecord>> ListReferralsOfRecord(std::string_view record_id) override {
     Stmt q(c_, kListOfRecord);
     q.Bind(record_id);
-    return Referrals(q);
+    return All(q, ReadReferral<const Stmt>);
   }
 
   Result<std::int64_t> AppendReferralEvent(const ReferralEventRecord& e) override {
     Stmt q(c_, kAppendEvent);
-    q.Bind(e.referral_id)
-        .Bind(e.at)
-        .Bind(e.actor)
-        .Bind(e.event)
-        .Bind(e.from_status)
-        .Bind(e.to_status)
-        .Bind(e.detail);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    BindReferralEvent(q, e);
+    PARCOURS_RETURN_IF_ERROR(Write(q));
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
 
@@ -397,41 +257,8 @@ class SqliteFollowUp : public FollowUpRepository {
       std::string_view referral_id) override {
     Stmt q(c_, kListEvents);
     q.Bind(referral_id);
-    std::vector<ReferralEventRecord> out;
-    while (q.Step()) {
-      out.push_back(ReferralEventRecord{q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Text(4),
-                                        q.Text(5), q.Text(6), q.Text(7)});
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadReferralEvent<const Stmt>);
   }
-
- private:
-  Status Note(Status st) {
-    if (!st.ok() && first_error_->ok()) *first_error_ = st;
-    return st;
-  }
-
-  Result<std::vector<FollowUpRecord>> Records(Stmt& q) {
-    std::vector<FollowUpRecord> out;
-    while (q.Step()) {
-      auto r = ReadRecord(q);
-      if (!r.ok()) return Note(r.status());
-      out.push_back(std::move(*r));
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
-  }
-
-  Result<std::vector<ReferralRecord>> Referrals(Stmt& q) {
-    std::vector<ReferralRecord> out;
-    while (q.Step()) out.push_back(ReadReferral(q));
-    if (!q.ok()) return Note(q.status());
-    return out;
-  }
-
-  Conn& c_;
-  Status* first_error_;
 };
 
 }  // namespace

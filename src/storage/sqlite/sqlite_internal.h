@@ -16,6 +16,7 @@
 
 #include "core/status.h"
 #include "storage/records.h"
+#include "storage/row_codec.h"
 
 namespace parcours::storage::sqlite_internal {
 
@@ -198,6 +199,7 @@ class Stmt {
     return static_cast<int>(Int(col));
   }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool Flag(int col) const { return Int(col) != 0; }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::optional<std::int64_t> OptInt64(int col) const {
     if (IsNull(col)) return std::nullopt;
@@ -219,7 +221,8 @@ class Stmt {
 
 // What the repositories of one transaction share: the first failure kept as
 // the transaction's error (it is then rolled back even if the caller goes
-// on), and the readers of one row or of audit rows.
+// on), and the runners of a write, of one row, of all rows. A reader
+// `read(q)` returns the record or Result<record> (storage/row_codec.h).
 class TxnStatements {
  protected:
   TxnStatements(Conn& c, Status* first_error) : c_(c), first_error_(first_error) {}
@@ -229,25 +232,90 @@ class TxnStatements {
     return st;
   }
 
-  // The first row of q as `read(q)` makes it, or none.
-  template <class Read>
-  auto FindOne(Stmt& q, Read read) -> Result<std::optional<decltype(read(q))>> {
-    using T = decltype(read(q));
-    if (q.Step()) return std::optional<T>(read(q));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<T>();
+  // Runs a write (or a statement whose rows nobody reads).
+  Status Write(Stmt& q) { return Note(q.Run()); }
+
+  // The rows the last write changed.
+  std::int64_t Changes() { return sqlite3_changes(c_.db()); }
+
+  // Runs a write and returns how many rows it changed.
+  Result<std::int64_t> WriteCount(Stmt& q) {
+    PARCOURS_RETURN_IF_ERROR(Write(q));
+    return Changes();
   }
 
-  // The rows of an audit_log SELECT (id, at, actor, action, subject_type,
-  // subject_id, territory_code, detail).
-  Result<std::vector<AuditEntry>> AuditRows(Stmt& q) {
-    std::vector<AuditEntry> out;
-    while (q.Step()) {
-      out.push_back(AuditEntry{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                               q.Text(6), q.Text(7)});
+  // Runs a write that must change a row: kNotFound with `not_found` when it
+  // changes none.
+  Status WriteOne(Stmt& q, std::string not_found) {
+    auto n = WriteCount(q);
+    if (!n.ok()) return n.status();
+    return *n == 0 ? Status::NotFound(std::move(not_found)) : Status::Ok();
+  }
+
+  // Runs a guarded write (UPDATE … WHERE key AND a condition) that must
+  // change one row; when it changes none, `exists_sql` (a SELECT of the row
+  // by `key`) tells kConflict (the row is there, the condition failed) from
+  // kNotFound.
+  Status WriteGuarded(Stmt& q, const char* exists_sql, std::string_view key, std::string conflict,
+                      std::string not_found) {
+    PARCOURS_RETURN_IF_ERROR(Write(q));
+    if (Changes() == 1) return Status::Ok();
+    Stmt e(c_, exists_sql);
+    e.Bind(key);
+    auto found = Exists(e);
+    if (!found.ok()) return found.status();
+    return *found ? Status::Conflict(std::move(conflict)) : Status::NotFound(std::move(not_found));
+  }
+
+  // Whether q yields a row.
+  Result<bool> Exists(Stmt& q) {
+    bool found = q.Step();
+    if (!q.ok()) return Note(q.status());
+    return found;
+  }
+
+  // The first row of q as `read(q)` makes it, or none.
+  template <class Read>
+  auto FindOne(Stmt& q, Read read) -> Result<std::optional<row_codec::ReadType<Read, Stmt>>> {
+    std::optional<row_codec::ReadType<Read, Stmt>> out;
+    if (q.Step()) {
+      PARCOURS_RETURN_IF_ERROR(Note(row_codec::ReadInto(read, q, &out)));
+      return out;
     }
     if (!q.ok()) return Note(q.status());
     return out;
+  }
+
+  // The first row of q as `read(q)` makes it; `missing` (kInternal) when
+  // there is none (an aggregate or an upsert … RETURNING always has one).
+  template <class Read>
+  auto One(Stmt& q, Read read, std::string_view missing)
+      -> Result<row_codec::ReadType<Read, Stmt>> {
+    auto r = FindOne(q, read);
+    if (!r.ok()) return r.status();
+    if (!*r) return Note(Status::Internal(std::string(missing)));
+    while (q.Step()) {
+    }
+    if (!q.ok()) return Note(q.status());
+    return std::move(**r);
+  }
+
+  // Every row of q as `read(q)` makes it.
+  template <class Read>
+  auto All(Stmt& q, Read read) -> Result<std::vector<row_codec::ReadType<Read, Stmt>>> {
+    std::vector<row_codec::ReadType<Read, Stmt>> out;
+    std::optional<row_codec::ReadType<Read, Stmt>> v;
+    while (q.Step()) {
+      PARCOURS_RETURN_IF_ERROR(Note(row_codec::ReadInto(read, q, &v)));
+      out.push_back(std::move(*v));
+    }
+    if (!q.ok()) return Note(q.status());
+    return out;
+  }
+
+  // The rows of an audit_log SELECT (row_codec::ReadAudit).
+  Result<std::vector<AuditEntry>> AuditRows(Stmt& q) {
+    return All(q, row_codec::ReadAudit<const Stmt>);
   }
 
   Conn& c_;

@@ -25,240 +25,144 @@
 #include "storage/sqlite/sqlite_outbox.h"
 #include "storage/sqlite/sqlite_reminders.h"
 #include "storage/sqlite/sqlite_retention.h"
+#include "storage/transaction_repositories.h"
 
 namespace parcours::storage {
 namespace {
 
-using sqlite_internal::BindAlertRow;
 using sqlite_internal::Conn;
-using sqlite_internal::kAlertColumns;
 using sqlite_internal::OpenConn;
 using sqlite_internal::Stmt;
 
-constexpr const char* kScreeningCols =
-    "id, created_at, instrument, language, respondent, period, child_age_weeks, postcode, "
-    "commune_code, territory_code, source, answers, score, band, item10_positive, "
-    "threshold_set_id, threshold_version, level";
-Result<ScreeningRecord> ReadScreening(const Stmt& q) {
-  ScreeningRecord s;
-  s.id = q.Text(0);
-  s.created_at = q.Int(1);
-  s.instrument = q.Text(2);
-  s.language = q.Text(3);
-  RowDecoder row("screenings", s.id);
-  s.respondent = row.Enum("respondent", q.Text(4), domain::ParseRespondent);
-  s.period = row.Enum("period", q.Text(5), domain::ParsePeriod);
-  s.child_age_weeks = q.OptInt(6);
-  s.postcode = q.OptText(7);
-  s.commune_code = q.OptText(8);
-  s.territory_code = q.OptText(9);
-  s.source = q.Text(10);
-  auto answers = DecodeIntList(q.Text(11));
-  if (!answers) return Status::Internal("corrupt answers in screening " + s.id);
-  s.answers = std::move(*answers);
-  s.score = static_cast<int>(q.Int(12));
-  s.band = row.Enum("band", q.Text(13), domain::ParseBand);
-  s.item10_positive = q.Int(14) != 0;
-  s.threshold_set_id = q.Text(15);
-  s.threshold_version = static_cast<int>(q.Int(16));
-  s.level = row.Enum("level", q.Text(17), domain::ParseCareLevel);
-  if (!row.status().ok()) return row.status();
-  return s;
-}
+using namespace row_codec;  // NOLINT(google-build-using-namespace): the readers and binders
 
-class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatements {
+constexpr const char* kInsertScreening = "INSERT INTO screenings (" PARCOURS_SCREENING_COLS
+                                         ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kFindScreening =
+    "SELECT " PARCOURS_SCREENING_COLS " FROM screenings WHERE id = ?";
+constexpr const char* kInsertAlert = "INSERT INTO alerts (" PARCOURS_ALERT_COLS
+                                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kFindAlert = "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE id = ?";
+constexpr const char* kFindAlertByReference =
+    "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE reference = ?";
+constexpr const char* kFindAlertByScreening =
+    "SELECT " PARCOURS_ALERT_COLS " FROM alerts WHERE screening_id = ?";
+constexpr const char* kFindOpenAlertByContact =
+    "SELECT " PARCOURS_ALERT_COLS
+    " FROM alerts WHERE territory_code = ? AND contact_key IS NOT NULL AND status <> 'closed' "
+    "AND instr(' ' || contact_key || ' ', ' ' || ? || ' ') > 0 ORDER BY created_at LIMIT 1";
+constexpr const char* kListAlerts = "SELECT " PARCOURS_ALERT_COLS
+                                    " FROM alerts WHERE territory_code = ? "
+                                    "ORDER BY deadline_at, created_at, id LIMIT ?";
+constexpr const char* kGetSetting = "SELECT value FROM settings WHERE name = ?";
+constexpr const char* kPutSetting =
+    "INSERT INTO settings (name, value) VALUES (?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+constexpr const char* kInsertSettingIfAbsent =
+    "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING";
+constexpr const char* kAppendAudit =
+    "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, territory_code, "
+    "detail) VALUES (?,?,?,?,?,?,?)";
+constexpr const char* kListAudit =
+    "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
+    "FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id";
+
+// The factories of this backend's repositories (TransactionRepositories).
+struct SqliteBackend {
+  using Conn = sqlite_internal::Conn;
+  static constexpr auto MakeDirectory = sqlite_internal::MakeSqliteDirectory;
+  static constexpr auto MakeAccounts = sqlite_internal::MakeSqliteAccounts;
+  static constexpr auto MakeFollowUp = sqlite_internal::MakeSqliteFollowUp;
+  static constexpr auto MakeAlerts = sqlite_internal::MakeSqliteAlerts;
+  static constexpr auto MakeConsultations = sqlite_internal::MakeSqliteConsultations;
+  static constexpr auto MakeOutbox = sqlite_internal::MakeSqliteOutbox;
+  static constexpr auto MakeReminders = sqlite_internal::MakeSqliteReminders;
+  static constexpr auto MakeRetention = sqlite_internal::MakeSqliteRetention;
+};
+
+class SqliteTransaction : public TransactionRepositories<SqliteBackend>,
+                          private sqlite_internal::TxnStatements {
  public:
-  explicit SqliteTransaction(Conn& c) : TxnStatements(c, &first_error_) {}
-
-  // First failure of a repository call: fails the caller's transaction even
-  // if the callback ignores it (storage.h contract).
-  const Status& first_error() const { return first_error_; }
-
-  DirectoryRepository& directory() override {
-    if (!directory_) directory_ = sqlite_internal::MakeSqliteDirectory(c_, &first_error_);
-    return *directory_;
-  }
-
-  AccountRepository& accounts() override {
-    if (!accounts_) accounts_ = sqlite_internal::MakeSqliteAccounts(c_, &first_error_);
-    return *accounts_;
-  }
-
-  FollowUpRepository& follow_up() override {
-    if (!follow_up_) follow_up_ = sqlite_internal::MakeSqliteFollowUp(c_, &first_error_);
-    return *follow_up_;
-  }
-
-  AlertRepository& alerts() override {
-    if (!alerts_) alerts_ = sqlite_internal::MakeSqliteAlerts(c_, &first_error_);
-    return *alerts_;
-  }
-
-  ConsultationRepository& consultations() override {
-    if (!consultations_) {
-      consultations_ = sqlite_internal::MakeSqliteConsultations(c_, &first_error_);
-    }
-    return *consultations_;
-  }
-
-  OutboxRepository& outbox() override {
-    if (!outbox_) outbox_ = sqlite_internal::MakeSqliteOutbox(c_, &first_error_);
-    return *outbox_;
-  }
-
-  ReminderRepository& reminders() override {
-    if (!reminders_) reminders_ = sqlite_internal::MakeSqliteReminders(c_, &first_error_);
-    return *reminders_;
-  }
-
-  RetentionRepository& retention() override {
-    if (!retention_) retention_ = sqlite_internal::MakeSqliteRetention(c_, &first_error_);
-    return *retention_;
-  }
+  explicit SqliteTransaction(Conn& c)
+      : TransactionRepositories(c), TxnStatements(c, error_slot()) {}
 
   Status InsertScreening(const ScreeningRecord& s) override {
-    static const std::string sql = std::string("INSERT INTO screenings (") + kScreeningCols +
-                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    Stmt q(c_, sql.c_str());
-    q.Bind(s.id)
-        .Bind(s.created_at)
-        .Bind(s.instrument)
-        .Bind(s.language)
-        .Bind(domain::ToString(s.respondent))
-        .Bind(domain::ToString(s.period))
-        .Bind(s.child_age_weeks)
-        .Bind(s.postcode)
-        .Bind(s.commune_code)
-        .Bind(s.territory_code)
-        .Bind(s.source)
-        .Bind(EncodeIntList(s.answers))
-        .Bind(s.score)
-        .Bind(domain::ToString(s.band))
-        .Bind(s.item10_positive)
-        .Bind(s.threshold_set_id)
-        .Bind(s.threshold_version)
-        .Bind(domain::ToString(s.level));
-    return Note(q.Run());
+    Stmt q(c_, kInsertScreening);
+    BindScreening(q, s);
+    return Write(q);
   }
 
   Result<std::optional<ScreeningRecord>> FindScreening(std::string_view id) override {
-    static const std::string sql =
-        std::string("SELECT ") + kScreeningCols + " FROM screenings WHERE id = ?";
-    Stmt q(c_, sql.c_str());
+    Stmt q(c_, kFindScreening);
     q.Bind(id);
-    if (q.Step()) {
-      auto s = ReadScreening(q);
-      if (!s.ok()) return Note(s.status());
-      return std::optional<ScreeningRecord>(std::move(*s));
-    }
-    if (!q.ok()) return Note(q.status());
-    return std::optional<ScreeningRecord>();
+    return FindOne(q, ReadScreening<const Stmt>);
   }
 
   Status InsertAlert(const AlertRecord& a) override {
-    static const std::string sql = std::string("INSERT INTO alerts (") + kAlertColumns +
-                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    Stmt q(c_, sql.c_str());
-    BindAlertRow(q, a);
-    return Note(q.Run());
+    Stmt q(c_, kInsertAlert);
+    BindAlert(q, a);
+    return Write(q);
   }
 
   Result<std::optional<AlertRecord>> FindAlert(std::string_view id) override {
-    static const std::string sql =
-        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?";
-    return FindOneAlert(sql.c_str(), id);
+    return FindOneAlert(kFindAlert, id);
   }
 
   Result<std::optional<AlertRecord>> FindAlertByReference(std::string_view ref) override {
-    static const std::string sql =
-        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE reference = ?";
-    return FindOneAlert(sql.c_str(), ref);
+    return FindOneAlert(kFindAlertByReference, ref);
   }
 
   Result<std::optional<AlertRecord>> FindAlertByScreening(std::string_view screening) override {
-    static const std::string sql =
-        std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE screening_id = ?";
-    return FindOneAlert(sql.c_str(), screening);
+    return FindOneAlert(kFindAlertByScreening, screening);
   }
 
   Result<std::optional<std::string>> GetSetting(std::string_view name) override {
-    Stmt q(c_, "SELECT value FROM settings WHERE name = ?");
+    Stmt q(c_, kGetSetting);
     q.Bind(name);
-    if (q.Step()) return std::optional<std::string>(q.Text(0));
-    if (!q.ok()) return Note(q.status());
-    return std::optional<std::string>();
+    return FindOne(q, [](const Stmt& r) { return r.Text(0); });
   }
 
   Status PutSetting(std::string_view name, std::string_view value) override {
-    Stmt q(c_,
-           "INSERT INTO settings (name, value) VALUES (?, ?) "
-           "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+    Stmt q(c_, kPutSetting);
     q.Bind(name).Bind(value);
-    return Note(q.Run());
+    return Write(q);
   }
 
   Result<bool> InsertSettingIfAbsent(std::string_view name, std::string_view value) override {
-    Stmt q(c_, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+    Stmt q(c_, kInsertSettingIfAbsent);
     q.Bind(name).Bind(value);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-    return sqlite3_changes(c_.db()) > 0;
+    auto n = WriteCount(q);
+    if (!n.ok()) return n.status();
+    return *n > 0;
   }
 
   Result<std::optional<AlertRecord>> FindOpenAlertByContact(
       std::string_view territory, const std::vector<std::string>& hashes) override {
-    static const std::string sql =
-        std::string("SELECT ") + kAlertColumns +
-        " FROM alerts WHERE territory_code = ? AND contact_key IS NOT NULL AND status <> 'closed' "
-        "AND instr(' ' || contact_key || ' ', ' ' || ? || ' ') > 0 ORDER BY created_at LIMIT 1";
     for (const auto& h : hashes) {
       if (h.empty()) continue;
-      Stmt q(c_, sql.c_str());
+      Stmt q(c_, kFindOpenAlertByContact);
       q.Bind(territory).Bind(h);
-      if (q.Step()) {
-        auto a = sqlite_internal::ReadAlertRow(q);
-        if (!a.ok()) return Note(a.status());
-        return std::optional<AlertRecord>(std::move(*a));
-      }
-      if (!q.ok()) return Note(q.status());
+      auto a = FindOne(q, ReadAlert<const Stmt>);
+      if (!a.ok() || *a) return a;
     }
     return std::optional<AlertRecord>();
   }
 
   Result<std::vector<AlertRecord>> ListAlerts(std::string_view territory, int limit) override {
-    static const std::string sql = std::string("SELECT ") + kAlertColumns +
-                                   " FROM alerts WHERE territory_code = ? "
-                                   "ORDER BY deadline_at, created_at, id LIMIT ?";
-    Stmt q(c_, sql.c_str());
+    Stmt q(c_, kListAlerts);
     q.Bind(territory).Bind(limit);
-    std::vector<AlertRecord> out;
-    while (q.Step()) {
-      auto a = sqlite_internal::ReadAlertRow(q);
-      if (!a.ok()) return Note(a.status());
-      out.push_back(std::move(*a));
-    }
-    if (!q.ok()) return Note(q.status());
-    return out;
+    return All(q, ReadAlert<const Stmt>);
   }
 
   Result<std::int64_t> AppendAudit(const AuditEntry& e) override {
-    Stmt q(c_,
-           "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, territory_code, "
-           "detail) VALUES (?,?,?,?,?,?,?)");
-    q.Bind(e.at)
-        .Bind(e.actor)
-        .Bind(e.action)
-        .Bind(e.subject_type)
-        .Bind(e.subject_id)
-        .Bind(e.territory_code)
-        .Bind(e.detail);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    Stmt q(c_, kAppendAudit);
+    BindAudit(q, e);
+    PARCOURS_RETURN_IF_ERROR(Write(q));
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(c_.db()));
   }
 
   Result<std::vector<AuditEntry>> ListAudit(std::string_view type, std::string_view id) override {
-    Stmt q(c_,
-           "SELECT id, at, actor, action, subject_type, subject_id, territory_code, detail "
-           "FROM audit_log WHERE subject_type = ? AND subject_id = ? ORDER BY id");
+    Stmt q(c_, kListAudit);
     q.Bind(type).Bind(id);
     return AuditRows(q);
   }
@@ -267,24 +171,8 @@ class SqliteTransaction : public Transaction, private sqlite_internal::TxnStatem
   Result<std::optional<AlertRecord>> FindOneAlert(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
-    if (q.Step()) {
-      auto a = sqlite_internal::ReadAlertRow(q);
-      if (!a.ok()) return Note(a.status());
-      return std::optional<AlertRecord>(std::move(*a));
-    }
-    if (!q.ok()) return Note(q.status());
-    return std::optional<AlertRecord>();
+    return FindOne(q, ReadAlert<const Stmt>);
   }
-
-  Status first_error_;
-  std::unique_ptr<DirectoryRepository> directory_;
-  std::unique_ptr<AccountRepository> accounts_;
-  std::unique_ptr<FollowUpRepository> follow_up_;
-  std::unique_ptr<AlertRepository> alerts_;
-  std::unique_ptr<ConsultationRepository> consultations_;
-  std::unique_ptr<OutboxRepository> outbox_;
-  std::unique_ptr<ReminderRepository> reminders_;
-  std::unique_ptr<RetentionRepository> retention_;
 };
 
 class SqliteStorage : public Storage {
