@@ -60,23 +60,23 @@ constexpr StatementDef kClaimSlot{"parcours_outbox_claim_slot",
                                   "INSERT INTO job_slots (job, slot, claimed_at) VALUES ($1,$2,$3) "
                                   "ON CONFLICT (job, slot) DO NOTHING RETURNING job"};
 
-OutboxMessageRecord ReadMessage(Rows& q, int i) {
+OutboxMessageRecord ReadMessage(Row& q) {
   OutboxMessageRecord m;
-  m.id = q.Text(i, 0);
-  m.dedupe_key = q.Text(i, 1);
-  m.channel = q.Text(i, 2);
-  m.kind = q.Text(i, 3);
-  m.territory_code = q.Text(i, 4);
-  m.payload_sealed = q.Bytes(i, 5);
-  m.status = q.Text(i, 6);
-  m.created_at = q.Int(i, 7);
-  m.next_attempt_at = q.Int(i, 8);
-  m.attempts = static_cast<int>(q.Int(i, 9));
-  m.starts = static_cast<int>(q.Int(i, 10));
-  m.lease_owner = q.OptText(i, 11);
-  m.lease_until = q.Int(i, 12);
-  m.last_error = q.OptText(i, 13);
-  m.sent_at = q.OptInt64(i, 14);
+  m.id = q.Text(0);
+  m.dedupe_key = q.Text(1);
+  m.channel = q.Text(2);
+  m.kind = q.Text(3);
+  m.territory_code = q.Text(4);
+  m.payload_sealed = q.Blob(5);
+  m.status = q.Text(6);
+  m.created_at = q.Int(7);
+  m.next_attempt_at = q.Int(8);
+  m.attempts = static_cast<int>(q.Int(9));
+  m.starts = static_cast<int>(q.Int(10));
+  m.lease_owner = q.OptText(11);
+  m.lease_until = q.Int(12);
+  m.last_error = q.OptText(13);
+  m.sent_at = q.OptInt64(14);
   return m;
 }
 
@@ -204,7 +204,10 @@ class PostgresOutbox final : public OutboxRepository, private TxnStatements {
     Rows q(r->get());
     std::vector<OutboxMessageRecord> out;
     out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) out.push_back(ReadMessage(q, i));
+    for (int i = 0; i < q.size(); ++i) {
+      Row row(q, i);
+      out.push_back(ReadMessage(row));
+    }
     if (q.corrupt()) return Track(Status::Internal("corrupt row in outbox_messages"));
     return out;
   }

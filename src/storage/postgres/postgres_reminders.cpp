@@ -47,20 +47,20 @@ std::int64_t Affected(const PgResult& r) {
   return v;
 }
 
-ReminderRecord ReadReminder(Rows& q, int i) {
+ReminderRecord ReadReminder(Row& q) {
   ReminderRecord r;
-  r.id = q.Text(i, 0);
-  r.screening_id = q.Text(i, 1);
-  r.territory_code = q.Text(i, 2);
-  r.created_at = q.Int(i, 3);
-  r.due_at = q.Int(i, 4);
-  r.channels = q.Text(i, 5);
-  r.contact_sealed = q.Bytes(i, 6);
-  r.language = q.Text(i, 7);
-  r.status = q.Text(i, 8);
-  r.optout_hash = q.Text(i, 9);
-  r.sent_at = q.OptInt64(i, 10);
-  r.cancelled_at = q.OptInt64(i, 11);
+  r.id = q.Text(0);
+  r.screening_id = q.Text(1);
+  r.territory_code = q.Text(2);
+  r.created_at = q.Int(3);
+  r.due_at = q.Int(4);
+  r.channels = q.Text(5);
+  r.contact_sealed = q.Blob(6);
+  r.language = q.Text(7);
+  r.status = q.Text(8);
+  r.optout_hash = q.Text(9);
+  r.sent_at = q.OptInt64(10);
+  r.cancelled_at = q.OptInt64(11);
   return r;
 }
 
@@ -102,7 +102,10 @@ class PostgresReminders : public ReminderRepository, private TxnStatements {
     Rows q(res->get());
     std::vector<ReminderRecord> out;
     out.reserve(static_cast<std::size_t>(q.size()));
-    for (int i = 0; i < q.size(); ++i) out.push_back(ReadReminder(q, i));
+    for (int i = 0; i < q.size(); ++i) {
+      Row row(q, i);
+      out.push_back(ReadReminder(row));
+    }
     if (q.corrupt()) return Track(Status::Internal("corrupt row in reminders"));
     return out;
   }
