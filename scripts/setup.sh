@@ -12,7 +12,7 @@ run_pkgs=(build-essential cmake ninja-build pkg-config git
   libcurl4-openssl-dev libssl-dev zlib1g-dev nodejs npm)
 test_pkgs=(ccache libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
   chromium clang libclang-rt-14-dev clang-format clang-tidy wrk nginx-light
-  postgresql-15-postgis-3 sqlite3 curl procps time python3-jsonschema)
+  postgresql-15-postgis-3 sqlite3 curl procps time python3-jsonschema python3-aiosmtpd)
 
 pkgs=("${run_pkgs[@]}")
 if [ "$profile" = test ] || [ "$profile" = bench ]; then pkgs+=("${test_pkgs[@]}"); fi

@@ -83,6 +83,16 @@ const std::vector<SettingSpec>& AllSettings() {
       {"alert-poll-ms", "1000",
        "milliseconds between two reads of the alert event log by the live inbox when nothing "
        "nudged it (events written by other instances; 100 to 60000)"},
+      // Issue 12: parents' reminders, the responders' digest, the retention purge.
+      {"digest-hour", "8",
+       "local hour (0-23) of the responders' daily digest, in their territory's time zone"},
+      {"retention-alert-contact-days", "90",
+       "days after an alert is closed before its contact details are erased (1 to 3650)"},
+      {"retention-reminder-days", "30",
+       "days after a reminder was sent or stopped before its row is deleted (1 to 3650)"},
+      {"retention-outbox-days", "1",
+       "days after a message was sent before its sealed recipient and links are erased from "
+       "the outbox (0 to 3650)"},
       {"output", "", "output file (backup)"},
       // Directory commands (import, resource, subterritory, demo).
       {"dry-run", "false", "import: report what would change, write nothing"},
@@ -109,6 +119,37 @@ const std::vector<SettingSpec>& AllSettings() {
        "user reset-password: default none, the path is printed)"},
       {"password-hash-concurrency", "2",
        "password hashes computed at once (each holds 64 MiB while it runs)"},
+      // Outgoing messages and scheduled jobs (issue 12; docs/operations.md).
+      {"smtp-url", "",
+       "SMTP server for e-mail: smtp://host:port (STARTTLS required unless the host is loopback "
+       "or smtp-allow-plaintext) or smtps://host:port; credentials may be in the URL "
+       "(smtp://user:password@host); empty: e-mail off"},
+      {"smtp-from", "", "sender of e-mails, e.g. \"Parcours DPP <ne-pas-repondre@example.fr>\""},
+      {"smtp-password-file", "", "file holding the SMTP password (instead of the URL)"},
+      {"smtp-allow-plaintext", "false",
+       "allow SMTP without STARTTLS towards a host that is not loopback"},
+      {"sms-gateway-url", "", "HTTP(S) URL of the SMS gateway (POST); empty: SMS off"},
+      {"sms-gateway-auth", "",
+       "header line sent to the SMS gateway, e.g. \"Authorization: Bearer TOKEN\""},
+      {"sms-gateway-body", "",
+       "JSON body template of the SMS gateway, with {{to}}, {{text}} and {{id}} (the "
+       "idempotency key) [default: {\"to\":\"{{to}}\",\"text\":\"{{text}}\","
+       "\"idempotency_key\":\"{{id}}\"}]"},
+      {"outbox-max-attempts", "8",
+       "attempts to send a message before it is failed (a permanent answer fails it at once)"},
+      {"outbox-backoff", "60",
+       "seconds before the second attempt; doubled for each next one (up to outbox-backoff-cap)"},
+      {"outbox-backoff-cap", "21600", "longest wait between two attempts, in seconds"},
+      {"outbox-lease", "120",
+       "seconds a sender holds the messages it claimed (2 to 3600; then another may take them); "
+       "a send starts only with half of it left, and times out before"},
+      {"outbox-workers", "2", "messages sent at once by one process"},
+      {"no-scheduler", "false",
+       "serve: do not run the scheduled jobs (outbox sender…) in this process"},
+      {"scheduler-interval", "30", "serve: seconds between two runs of the scheduled jobs"},
+      {"now", "", "jobs run: the time (ISO-8601) deciding what is due; leases use the real clock"},
+      {"status", "", "outbox list: pending, sent or failed"},
+      {"count", "1", "outbox test: how many test messages per channel"},
   };
   return kAll;
 }

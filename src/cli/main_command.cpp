@@ -18,6 +18,7 @@
 #include "cli/cli_common.h"
 #include "cli/config.h"
 #include "cli/directory_commands.h"
+#include "cli/jobs_commands.h"
 #include "cli/territory_commands.h"
 #include "cli/user_commands.h"
 #include "core/log.h"
@@ -131,6 +132,21 @@ int Serve(const Config& c) {
   }
   wo.public_url = c.Get("public-url");
   {
+    auto notify = NotifySettingsFrom(c);
+    if (!notify.ok()) return Fail(notify.status());
+    auto interval = c.GetInt("scheduler-interval", 1, 3600);
+    if (!interval.ok()) return Fail(interval.status());
+    wo.notify = std::move(*notify);
+    wo.scheduler = c.Get("no-scheduler") != "true";
+    wo.scheduler_interval = *interval;
+    auto remind = RemindSettingsFrom(c);
+    if (!remind.ok()) return FailMessage(remind.status());
+    wo.retention_alert_contact_days = remind->retention.alert_contact_days;
+    wo.retention_reminder_days = remind->retention.reminder_days;
+    wo.retention_outbox_days = remind->retention.outbox_days;
+    wo.digest_hour = remind->digest_hour;
+  }
+  {
     auto hashes = c.GetInt("password-hash-concurrency", 1, 64);
     if (!hashes.ok()) return FailMessage(hashes.status());
     wo.password_hash_concurrency = *hashes;
@@ -241,6 +257,24 @@ const std::vector<Command>& Commands() {
         "alert-poll-ms",
         "public-url",
         "password-hash-concurrency",
+        "smtp-url",
+        "smtp-from",
+        "smtp-password-file",
+        "smtp-allow-plaintext",
+        "sms-gateway-url",
+        "sms-gateway-auth",
+        "sms-gateway-body",
+        "outbox-max-attempts",
+        "outbox-backoff",
+        "outbox-backoff-cap",
+        "outbox-lease",
+        "outbox-workers",
+        "no-scheduler",
+        "scheduler-interval",
+        "digest-hour",
+        "retention-alert-contact-days",
+        "retention-reminder-days",
+        "retention-outbox-days",
         "log-level"},
        Serve},
       {"migrate",
@@ -281,8 +315,43 @@ const std::vector<Command>& Commands() {
       {"user",
        "user add|disable|enable|reset-password|reset-totp|list: professionals' accounts",
        {"config", "database", "db-pool", "key-file", "share-dir", "email", "name", "role",
-        "territory", "phone", "password-file", "public-url", "actor", "log-level"},
+        "territory", "phone", "password-file", "public-url", "smtp-url", "actor", "log-level"},
        UserCommand},
+      // Scheduled jobs and the outbox (cli/jobs_commands.h).
+      {"jobs",
+       "jobs run [--now ISO-8601]: run every scheduled job once (escalation sweep, outbox "
+       "sender…) and exit",
+       {"config",
+        "database",
+        "db-pool",
+        "key-file",
+        "share-dir",
+        "public-url",
+        "now",
+        "smtp-url",
+        "smtp-from",
+        "smtp-password-file",
+        "smtp-allow-plaintext",
+        "sms-gateway-url",
+        "sms-gateway-auth",
+        "sms-gateway-body",
+        "outbox-max-attempts",
+        "outbox-backoff",
+        "outbox-backoff-cap",
+        "outbox-lease",
+        "outbox-workers",
+        "digest-hour",
+        "retention-alert-contact-days",
+        "retention-reminder-days",
+        "retention-outbox-days",
+        "log-level"},
+       JobsCommand},
+      {"outbox",
+       "outbox list [--status failed] | retry ID | test --email A [--phone P] [--count N]: "
+       "messages to send, replaying a failed one, test messages",
+       {"config", "database", "db-pool", "key-file", "status", "email", "phone", "count", "actor",
+        "log-level"},
+       OutboxCommand},
       {"audit",
        "audit export [--output FILE]: the audit log as JSON lines",
        {"config", "database", "db-pool", "key-file", "share-dir", "output", "actor", "log-level"},

@@ -60,6 +60,8 @@ Status OpenServices(const Config& c, Services& s) {
   s.auth = std::make_unique<app::AuthService>(*s.storage, s.clock, s.random, *s.sealer, *s.hasher);
   s.accounts = std::make_unique<app::AccountService>(*s.storage, s.clock, s.random, *s.sealer,
                                                      *s.hasher, *s.auth, std::move(codes));
+  // With e-mail on (smtp-url), reset links are also e-mailed (issue 12).
+  s.accounts->SetMailLinks(!c.Get("smtp-url").empty());
   return Status::Ok();
 }
 
@@ -137,6 +139,10 @@ int UserCommand(const Config& c) {
     if (!link.ok()) return Fail(link.status());
     std::printf("%s_url=%s/pro/lien/%s\n", link->purpose == "invitation" ? "invitation" : "reset",
                 PublicUrl(c).c_str(), link->token.c_str());
+    if (link->emailed) {
+      // Sent by the outbox: a running `serve`, or `parcours jobs run`.
+      std::printf("emailed_to=%s\n", TargetEmail(c).c_str());
+    }
     return 0;
   }
   if (verb == "reset-totp") {

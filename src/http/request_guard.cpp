@@ -55,6 +55,10 @@ RequestGuard::Family RequestGuard::FamilyOf(const Request& req) {
     if (route == "/api/v1/screenings") return Family::kScreening;
     if (route == "/depistage" && PostsAnswers(req.body)) return Family::kScreening;
     if (route == "/api/v1/recontact-requests" || route == "/rappel") return Family::kRecontact;
+    // A reminder opt-in (issue 12) is limited as a recontact request.
+    if (route == "/rappel/inscription" || route == "/api/v1/screenings/{id}/reminders") {
+      return Family::kRecontact;
+    }
     // A third party's report (issue 11) is limited as a recontact request.
     if (route == "/signaler") return Family::kRecontact;
   }
@@ -69,6 +73,10 @@ RequestGuard::Family RequestGuard::FamilyOf(const Request& req) {
 
 bool RequestGuard::CrossSite(const Request& req) {
   if (SafeMethod(req.method)) return false;
+  // The one-click opt-out of a reminder (RFC 8058) is posted by mail
+  // clients from anywhere; the token in its URL is the authority, and all
+  // it can do is stop a message (issue 12).
+  if (BaseRoute(req.route) == "/rappel/arret") return false;
   const std::string fetch_site = Lower(Trim(req.Header("sec-fetch-site")));
   if (fetch_site == "cross-site") return true;
   // Under "Referrer-Policy: no-referrer" browsers send "Origin: null" even

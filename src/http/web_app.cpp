@@ -1,5 +1,6 @@
 #include "http/web_app.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <exception>
@@ -15,6 +16,9 @@
 #include "app/demo_mode.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
+#include "app/notify/alert_notices.h"
+#include "app/notify/reminder_service.h"
+#include "app/notify/scheduler.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
 #include "app/records/record_service.h"
@@ -23,6 +27,7 @@
 #include "app/screening/screening_service.h"
 #include "core/log.h"
 #include "http/handlers/context.h"
+#include "http/views/mail_renderer.h"
 
 namespace parcours::http {
 namespace {
@@ -96,6 +101,33 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.directory = std::move(*directory);
   ctx.communes = ctx.directory.get();
   ctx.sealer = &sealer;
+  {
+    // Outgoing messages: texts, the alert circuit's messages, the jobs.
+    const std::string from = app::AddressOf(options.notify.smtp.from);
+    const auto at = from.find('@');
+    auto mail = MailRenderer::Load(options.share_dir, options.public_url,
+                                   at == std::string::npos ? "" : from.substr(at + 1));
+    if (!mail.ok()) return mail.status();
+    ctx.mail_renderer = std::move(*mail);
+    ctx.notices = std::make_unique<app::AlertNotices>(*ctx.pathway, sealer, clock, random);
+    ctx.scheduler = std::make_unique<app::Scheduler>(
+        clock, std::chrono::seconds(std::max(1, options.scheduler_interval)));
+    app::JobContext jobs{storage,       sealer, clock, random, *ctx.pathway, *ctx.mail_renderer,
+                         options.notify};
+    jobs.remind.public_url = options.public_url;
+    jobs.remind.digest_hour = options.digest_hour;
+    jobs.remind.retention.alert_contact_days = options.retention_alert_contact_days;
+    jobs.remind.retention.reminder_days = options.retention_reminder_days;
+    jobs.remind.retention.outbox_days = options.retention_outbox_days;
+    for (auto& j : app::RegisterJobs(jobs)) {
+      ctx.scheduler->Add(std::move(j.job), j.on_nudge);
+    }
+    app::Scheduler* scheduler = ctx.scheduler.get();
+    ctx.notices->SetOnEnqueued([scheduler] { scheduler->Nudge(); });
+    if (options.notify.email_on() && options.public_url.empty()) {
+      log::Warn("public-url is not set: links in e-mails are paths without the site's address");
+    }
+  }
   ctx.demo = std::make_unique<app::DemoMode>(storage, *ctx.pathway, clock);
   ctx.recontact_gate = std::make_unique<app::RecontactGate>(ctx.demo.get(), &storage);
   ctx.screenings = std::make_unique<app::ScreeningService>(*ctx.pathway, storage, clock, random,
@@ -103,6 +135,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.recontacts =
       std::make_unique<app::RecontactService>(*ctx.screenings, storage, clock, random, sealer);
   ctx.recontacts->SetFloodThreshold(options.flood_threshold);
+  ctx.recontacts->SetNotices(ctx.notices.get());
   ctx.results = std::make_unique<ResultAccess>(sealer, clock);
 
   app::PasswordHasher::Options hash_options;
@@ -115,6 +148,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   }
   ctx.accounts = std::make_unique<app::AccountService>(storage, clock, random, sealer, *ctx.hasher,
                                                        *ctx.auth, std::move(territory_codes));
+  {
+    app::Scheduler* scheduler = ctx.scheduler.get();
+    ctx.accounts->SetMailLinks(options.notify.email_on(), [scheduler] { scheduler->Nudge(); });
+  }
   ctx.alerts = std::make_unique<app::AlertService>(*ctx.pathway, *ctx.recontact_gate, storage,
                                                    clock, random, sealer);
   app::AlertFeed::Options feed_options;
@@ -128,8 +165,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.reports = std::make_unique<app::AlertReports>(*ctx.alerts, *ctx.pathway, *ctx.recontact_gate,
                                                     *ctx.communes, storage, clock, random, sealer);
   ctx.reports->SetFloodThreshold(options.flood_threshold);
+  ctx.reports->SetNotices(ctx.notices.get());
   ctx.reports->SetOnAlertRaised([feed] { feed->Nudge(); });
   ctx.escalation = std::make_unique<app::AlertEscalation>(*ctx.pathway, storage, clock, random);
+  ctx.escalation->SetNotices(ctx.notices.get());
   if (options.escalation_interval > 0) {
     ctx.escalation->StartPeriodic(std::chrono::seconds(options.escalation_interval),
                                   [feed] { feed->Nudge(); });
@@ -140,6 +179,10 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.records = std::make_unique<app::RecordService>(storage, clock, random, sealer,
                                                      ctx.pathway->defaults().timing());
   ctx.referrals = std::make_unique<app::ReferralService>(storage, clock, random, sealer);
+  ctx.reminders = std::make_unique<app::ReminderService>(*ctx.screenings, storage, clock, random,
+                                                         sealer, options.public_url);
+
+  if (options.scheduler) ctx.scheduler->Start();
 
   Router& r = app->impl_->router;
   RegisterSystemRoutes(r, ctx);
@@ -156,6 +199,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   RegisterAlertReportRoutes(r, ctx);
   RegisterConsultationRoutes(r, ctx);
   RegisterFhirRoutes(r, ctx);
+  RegisterMessageRoutes(r, ctx);
+  RegisterReminderRoutes(r, ctx);
   return app;
 }
 

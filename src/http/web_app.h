@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/notify/jobs.h"
 #include "core/status.h"
 #include "http/message.h"
 #include "http/request_guard.h"
@@ -39,6 +40,18 @@ struct WebOptions {
   // when nothing nudged it (events written by other instances).
   int escalation_interval = 60;
   int alert_poll_ms = 1000;
+  // Outgoing messages (issue 12): channels and sender settings, and the
+  // scheduler running the jobs (app/notify/jobs.h) every
+  // scheduler_interval seconds (off: --no-scheduler, or tests).
+  app::NotifySettings notify;
+  bool scheduler = true;
+  int scheduler_interval = 30;
+  // Issue 12 (parents' reminders, purge): retention periods in days, shown
+  // on the privacy page and applied by the purge job.
+  int retention_alert_contact_days = 90;
+  int retention_reminder_days = 30;
+  int retention_outbox_days = 1;
+  int digest_hour = 8;  // local hour of the responders' daily digest
 };
 
 class WebApp {

@@ -34,6 +34,24 @@ std::optional<std::vector<int>> DecodeIntList(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> OutboxStatusAfter(std::string_view outcome) {
+  if (outcome == "sent") return "sent";
+  if (outcome == "retry") return "pending";
+  if (outcome == "failed") return "failed";
+  return std::nullopt;
+}
+
+Status OutboxNotHeld(std::string_view id) {
+  return Status::Conflict("outbox message " + std::string(id) + " is not leased to this sender");
+}
+
+Status OutboxRetryRefused(const Result<std::optional<OutboxMessageRecord>>& found,
+                          std::string_view id) {
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::NotFound("outbox message " + std::string(id));
+  return Status::Conflict("outbox message " + std::string(id) + " is not failed");
+}
+
 void RowDecoder::Fail(std::string_view column, std::string_view text) {
   // The stored text is not logged: it may be health data.
   log::Error("corrupt stored value", {{"table", std::string_view(table_)},

@@ -7,12 +7,25 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/outbox_repository.h"
 
 namespace parcours::storage {
 
 // "0,1,3" <-> {0,1,3}. Decode returns nullopt on malformed text.
 std::string EncodeIntList(const std::vector<int>& v);
 std::optional<std::vector<int>> DecodeIntList(std::string_view s);
+
+// The status of an outbox message after an attempt with this outcome
+// ("sent" → "sent", "retry" → "pending", "failed" → "failed"); nullopt for
+// another outcome.
+std::optional<std::string> OutboxStatusAfter(std::string_view outcome);
+// kConflict: the message's lease is not (or no longer) `owner`'s, or the
+// message is done.
+Status OutboxNotHeld(std::string_view id);
+// Why Retry changed nothing, from a Find of the message: kNotFound or
+// kConflict (not failed); Find's own failure as is.
+Status OutboxRetryRefused(const Result<std::optional<OutboxMessageRecord>>& found,
+                          std::string_view id);
 
 // Decodes the columns of one stored row that must parse (enumerations
 // stored by their identifier): a value that does not is a corrupt row,

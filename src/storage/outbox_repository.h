@@ -23,7 +23,16 @@
 //   and someone else may be sending it). outcome "sent" → status sent;
 //   "retry" → pending again at next_attempt_at, lease released; "failed" →
 //   status failed (permanent; the coordinator sees it).
-// - Retry puts a failed message back to pending, due at `now`.
+// - MarkStarted records that `owner` begins sending the message (an
+//   e-mail: the sender commits it before talking to the SMTP server), only
+//   while `owner` holds the lease (kConflict otherwise). `starts` greater
+//   than `attempts` on a claimed message means a send was interrupted (a
+//   crash between send and Finish): the sender resends an e-mail at most
+//   once more, with the same Message-ID.
+// - Retry puts a failed message back to pending, due at `now`, with its
+//   counters (`attempts`, `starts`) reset so the replay gets the whole
+//   retry budget; the attempts already recorded stay. kNotFound for an
+//   unknown id, kConflict for a message that is not failed.
 // - ClaimJobSlot returns true for the first claim of (job, slot) and false
 //   for every later one, across instances: a daily digest's slot is its
 //   local date, a reminder's is its id.
@@ -58,7 +67,8 @@ struct OutboxMessageRecord {
   std::string status = "pending";  // "pending", "sent", "failed"
   domain::TimestampMs created_at = 0;
   domain::TimestampMs next_attempt_at = 0;
-  int attempts = 0;
+  int attempts = 0;  // attempts finished (Finish) since enqueue or the last Retry
+  int starts = 0;    // sends begun (MarkStarted) since enqueue or the last Retry
   std::optional<std::string> lease_owner;
   domain::TimestampMs lease_until = 0;
   std::optional<std::string> last_error;  // never contains the payload
@@ -77,8 +87,8 @@ struct OutboxAttemptRecord {
 };
 
 struct OutboxQuery {
-  std::optional<std::string> status;       // nullopt = every status
-  std::optional<std::string> territory;    // nullopt = every territory
+  std::optional<std::string> status;     // nullopt = every status
+  std::optional<std::string> territory;  // nullopt = every territory
   int limit = 200;
 };
 
@@ -95,6 +105,7 @@ class OutboxRepository {
   virtual Status Finish(std::string_view id, std::string_view owner,
                         const OutboxAttemptRecord& attempt,
                         domain::TimestampMs next_attempt_at) = 0;
+  virtual Status MarkStarted(std::string_view id, std::string_view owner) = 0;
   virtual Status Retry(std::string_view id, domain::TimestampMs now) = 0;
   virtual Result<std::optional<OutboxMessageRecord>> Find(std::string_view id) = 0;
   virtual Result<std::vector<OutboxMessageRecord>> List(const OutboxQuery& q) = 0;

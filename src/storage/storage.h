@@ -34,7 +34,10 @@
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/follow_up_repository.h"
+#include "storage/outbox_repository.h"
 #include "storage/records.h"
+#include "storage/reminder_repository.h"
+#include "storage/retention_repository.h"
 
 namespace parcours::storage {
 
@@ -84,6 +87,13 @@ class Transaction {
   // What a screening made in consultation adds to it (context, professional,
   // vulnerability factors), keyed by the screening id.
   virtual ConsultationRepository& consultations() = 0;
+  // Messages to send (e-mail, SMS), their attempts, and scheduled jobs'
+  // claims: a message is written in the transaction of its cause.
+  virtual OutboxRepository& outbox() = 0;
+  // Parents' reminders to screen again (issue 12).
+  virtual ReminderRepository& reminders() = 0;
+  // Erasure of personal data past its retention period (issue 12).
+  virtual RetentionRepository& retention() = 0;
 };
 
 class Storage {

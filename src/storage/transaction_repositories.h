@@ -5,7 +5,8 @@
 //
 // Backend names the connection type (Backend::Conn) and the factories
 // (Backend::MakeDirectory, MakeAccounts, MakeFollowUp, MakeAlerts,
-// MakeConsultations), each `std::unique_ptr<R>(Conn&, Status* first_error)`.
+// MakeConsultations, MakeOutbox, MakeReminders, MakeRetention), each `std::unique_ptr<R>(Conn&,
+// Status* first_error)`.
 #pragma once
 
 #include <memory>
@@ -30,6 +31,9 @@ class TransactionRepositories : public Transaction {
   ConsultationRepository& consultations() override {
     return Lazy(consultations_, Backend::MakeConsultations);
   }
+  OutboxRepository& outbox() override { return Lazy(outbox_, Backend::MakeOutbox); }
+  ReminderRepository& reminders() override { return Lazy(reminders_, Backend::MakeReminders); }
+  RetentionRepository& retention() override { return Lazy(retention_, Backend::MakeRetention); }
 
  protected:
   explicit TransactionRepositories(Conn& conn) : conn_(conn) {}
@@ -51,6 +55,9 @@ class TransactionRepositories : public Transaction {
   std::unique_ptr<FollowUpRepository> follow_up_;
   std::unique_ptr<AlertRepository> alerts_;
   std::unique_ptr<ConsultationRepository> consultations_;
+  std::unique_ptr<OutboxRepository> outbox_;
+  std::unique_ptr<ReminderRepository> reminders_;
+  std::unique_ptr<RetentionRepository> retention_;
 };
 
 }  // namespace parcours::storage

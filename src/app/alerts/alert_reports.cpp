@@ -7,6 +7,7 @@
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "app/geography.h"
+#include "app/notify/alert_notices.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
 #include "domain/common/contact.h"
@@ -182,12 +183,17 @@ Result<ReportReceipt> AlertReports::Store(const domain::Territory& t, const Repo
     PARCOURS_RETURN_IF_ERROR(tx.InsertAlert(a));
     auto seq = tx.alerts().AppendEvent(created);
     if (!seq.ok()) return seq.status();
+    if (notices_) {
+      auto sent = notices_->AlertCreated(tx, a);
+      if (!sent.ok()) return sent.status();
+    }
     return WriteAudit(tx, now,
                       {actor, "create", "alert", a.id, a.territory_code,
                        a.kind + " alert, contact details sealed"});
   });
   if (!st.ok()) return st;
   if (on_raised_) on_raised_();
+  if (notices_) notices_->Enqueued();
   return ReportReceipt{std::move(a), &t};
 }
 

@@ -26,6 +26,7 @@
 namespace parcours::app {
 
 class CommuneLookup;
+class AlertNotices;
 
 struct ReportInput {
   // Third party: the parent's postcode (territory from its commune).
@@ -69,6 +70,9 @@ class AlertReports {
 
   void SetFloodThreshold(int per_hour) { flood_ = std::make_unique<FloodMonitor>(per_hour); }
   void SetOnAlertRaised(std::function<void()> fn) { on_raised_ = std::move(fn); }
+  // The responders' messages, enqueued in the alert's transaction (issue
+  // 12); nullptr = none.
+  void SetNotices(const AlertNotices* n) { notices_ = n; }
 
  private:
   Result<ReportReceipt> Store(const domain::Territory& t, const ReportInput& in,
@@ -85,6 +89,7 @@ class AlertReports {
   const Sealer& sealer_;
   std::unique_ptr<FloodMonitor> flood_ = std::make_unique<FloodMonitor>(20);
   std::function<void()> on_raised_;
+  const AlertNotices* notices_ = nullptr;
 };
 
 }  // namespace parcours::app

@@ -1,11 +1,13 @@
 #include "app/alerts/escalation.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <optional>
 #include <vector>
 
 #include "app/auth/audit.h"
 #include "app/clock.h"
+#include "app/notify/alert_notices.h"
 #include "app/pathway_config.h"
 #include "core/log.h"
 #include "storage/storage.h"
@@ -22,7 +24,11 @@ std::string EscalationKey(const storage::AlertRecord& a, int level) {
 }  // namespace
 
 Result<AlertEscalation::Report> AlertEscalation::SweepOnce(int batch) {
-  const domain::TimestampMs now = clock_.NowMs();
+  return SweepAt(clock_.NowMs(), batch);
+}
+
+Result<AlertEscalation::Report> AlertEscalation::SweepAt(domain::TimestampMs now, int batch) {
+  const domain::TimestampMs stamp = std::min(now, clock_.NowMs());
   Report report;
   // Level 1 everywhere; level 2 per territory naming a second level, for
   // alerts past their deadline by its delay.
@@ -54,7 +60,7 @@ Result<AlertEscalation::Report> AlertEscalation::SweepOnce(int batch) {
       e.id = NewId(clock_, random_);
       e.alert_id = a.id;
       e.territory_code = a.territory_code;
-      e.at = now;
+      e.at = stamp;
       e.actor = "system";
       e.type = domain::AlertEventType::kEscalated;
       e.status_after = *status;
@@ -70,12 +76,17 @@ Result<AlertEscalation::Report> AlertEscalation::SweepOnce(int batch) {
       Status written = storage_.Transact([&](storage::Transaction& tx) -> Status {
         auto seq = tx.alerts().AppendEvent(e);
         if (!seq.ok()) return seq.status();
-        return WriteAudit(tx, now,
+        if (notices_) {
+          auto sent = notices_->Escalated(tx, a, level);
+          if (!sent.ok()) return sent.status();
+        }
+        return WriteAudit(tx, stamp,
                           {"system", "escalate", "alert", a.id, a.territory_code,
                            "level " + std::to_string(level)});
       });
       if (written.ok()) {
         ++report.recorded;
+        if (notices_) notices_->Enqueued();
       } else if (written.code() == StatusCode::kConflict) {
         ++report.already;  // another instance recorded it first
       } else {

@@ -25,6 +25,11 @@
 
 namespace parcours::app {
 
+class Clock;
+class Random;
+class PathwayConfig;
+class AlertNotices;
+
 class AlertEscalation {
  public:
   AlertEscalation(const PathwayConfig& config, storage::Storage& storage, Clock& clock,
@@ -38,12 +43,18 @@ class AlertEscalation {
 
   // One pass over the overdue alerts (at most `batch` per level).
   Result<Report> SweepOnce(int batch = 500);
+  // The same with `now` deciding what is overdue (`parcours jobs run
+  // --now`); the events are still stamped with the real clock.
+  Result<Report> SweepAt(domain::TimestampMs now, int batch = 500);
 
   // Runs SweepOnce every `interval` on a thread of its own until Stop()
   // (or destruction); on_recorded is called after a pass that recorded
   // something. Failures are logged, never fatal.
   void StartPeriodic(std::chrono::seconds interval, std::function<void()> on_recorded);
   void Stop();
+  // The coordinators' and second level's messages, enqueued in the
+  // escalation's transaction (issue 12); nullptr = none. Before Start.
+  void SetNotices(const AlertNotices* n) { notices_ = n; }
   ~AlertEscalation() { Stop(); }
 
  private:
@@ -55,6 +66,7 @@ class AlertEscalation {
   storage::Storage& storage_;
   Clock& clock_;
   Random& random_;
+  const AlertNotices* notices_ = nullptr;
 };
 
 }  // namespace parcours::app

@@ -49,4 +49,10 @@ inline constexpr AccessRule kReferralsReceive{"referrals.receive", {Role::kSpeci
 inline constexpr AccessRule kReferralsAct{"referrals.act",
                                           {Role::kProfessional, Role::kSpecialisedTeam}};
 
+// Outgoing messages (issue 12): the coordinators of a territory see its
+// messages that failed for good and replay them; an admin those of every
+// territory and of none (invitations, resets).
+inline constexpr AccessRule kMessagesRead{"messages.read", {Role::kCoordinator, Role::kAdmin}};
+inline constexpr AccessRule kMessagesReplay{"messages.replay", {Role::kCoordinator, Role::kAdmin}};
+
 }  // namespace parcours::app::access

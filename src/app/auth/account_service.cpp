@@ -12,6 +12,7 @@
 #include "app/auth/totp.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
+#include "app/notify/outbox.h"
 #include "storage/storage.h"
 
 namespace parcours::app {
@@ -133,6 +134,20 @@ Result<OneTimeLink> AccountService::MakeLink(storage::Transaction& tx, const sto
   PARCOURS_RETURN_IF_ERROR(WriteAudit(tx, now,
                                       {actor, purpose == "invitation" ? "invite" : "reset_password",
                                        "user", u.id, FirstTerritory(u), "one-time link, 72 h"}));
+  if (mail_links_ && !u.email.empty()) {
+    OutgoingMessage m;
+    // One message per link (its token hash): a new link is a new message.
+    m.dedupe_key = "account/" + u.id + "/" + HashSecretToken(link.token) + "/email";
+    m.channel = "email";
+    m.kind = std::string(purpose);
+    m.territory_code = FirstTerritory(u);
+    m.to = u.email;
+    m.language = "fr";
+    m.template_name = std::string(purpose);
+    m.vars = {{"path", "/pro/lien/" + link.token}};
+    PARCOURS_RETURN_IF_ERROR(EnqueueMessage(tx, sealer_, clock_, random_, m));
+    link.emailed = true;
+  }
   return link;
 }
 
@@ -226,6 +241,7 @@ Result<OneTimeLink> AccountService::ResetPasswordByEmail(std::string_view email_
     link = std::move(*l);
     return Status::Ok();
   }));
+  if (link->emailed && on_mail_enqueued_) on_mail_enqueued_();
   return *link;
 }
 
@@ -364,6 +380,7 @@ Result<OneTimeLink> AccountService::Invite(const domain::Principal& p, const New
     return Status::InvalidArgument("email", "an account with this e-mail already exists");
   }
   if (!st.ok()) return st;
+  if (link->emailed && on_mail_enqueued_) on_mail_enqueued_();
   return *link;
 }
 
@@ -385,6 +402,7 @@ Result<OneTimeLink> AccountService::ResetPassword(const domain::Principal& p,
     link = std::move(*l);
     return Status::Ok();
   }));
+  if (link->emailed && on_mail_enqueued_) on_mail_enqueued_();
   return *link;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,8 @@ struct OneTimeLink {
   std::string purpose;  // "invitation" or "reset"
   std::string user_id;
   domain::TimestampMs expires_at = 0;
+  // Also e-mailed to the account (SetMailLinks), through the outbox.
+  bool emailed = false;
 };
 
 // What the link page shows before anything happens.
@@ -120,12 +123,22 @@ class AccountService {
 
   const std::vector<std::string>& known_territories() const { return known_territories_; }
 
+  // Invitation and reset links are also e-mailed to the account, through
+  // the outbox in the link's transaction (issue 12), when e-mail is on;
+  // on_enqueued runs after such a transaction (the scheduler's Nudge).
+  void SetMailLinks(bool on, std::function<void()> on_enqueued = {}) {
+    mail_links_ = on;
+    on_mail_enqueued_ = std::move(on_enqueued);
+  }
+
  private:
   Result<storage::UserRecord> Validate(const NewAccount& a) const;
   Result<OneTimeLink> MakeLink(storage::Transaction& tx, const storage::UserRecord& u,
                                std::string_view purpose, std::string_view actor,
                                domain::TimestampMs now);
 
+  bool mail_links_ = false;
+  std::function<void()> on_mail_enqueued_;
   storage::Storage& storage_;
   const Clock& clock_;
   Random& random_;

@@ -7,6 +7,7 @@
 #include "app/auth/audit.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
+#include "app/notify/alert_notices.h"
 #include "domain/common/contact.h"
 #include "domain/pathway/opening_hours.h"
 #include "storage/directory_repository.h"
@@ -285,6 +286,10 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
     // The inbox and the notifications follow the event log.
     auto created = tx.alerts().AppendEvent(CreatedEvent(a, NewId(clock_, random_), "parent"));
     if (!created.ok()) return created.status();
+    if (notices_) {
+      auto sent = notices_->AlertCreated(tx, a);
+      if (!sent.ok()) return sent.status();
+    }
     const std::string detail = a.kind + " request, contact details sealed";
     return WriteAudit(tx, now,
                       {.actor = "parent",
@@ -296,6 +301,7 @@ Result<RecontactReceipt> RecontactService::Request(const RecontactInput& in) {
   });
   if (!st.ok()) return st;
   if (!existing && on_alert_raised_) on_alert_raised_();
+  if (!existing && notices_) notices_->Enqueued();
   RecontactReceipt r;
   r.territory = &territory;
   r.recontact = screening->recontact;

@@ -25,6 +25,7 @@ struct SubTerritoryRecord;
 namespace parcours::app {
 
 class Sealer;
+class AlertNotices;
 
 // When a parent may be called back.
 enum class TimeSlot { kMorning, kMidday, kAfternoon, kEvening };
@@ -98,9 +99,13 @@ class RecontactService {
   // Called after a new alert is committed (the live inbox reads the log
   // now rather than at its next poll). Set once, before serving.
   void SetOnAlertRaised(std::function<void()> fn) { on_alert_raised_ = std::move(fn); }
+  // The responders' messages, enqueued in the alert's transaction (issue
+  // 12); nullptr = none (unit tests of other rules).
+  void SetNotices(const AlertNotices* n) { notices_ = n; }
 
  private:
   std::function<void()> on_alert_raised_;
+  const AlertNotices* notices_ = nullptr;
   std::unique_ptr<FloodMonitor> flood_ = std::make_unique<FloodMonitor>(20);
   ScreeningService& screenings_;
   storage::Storage& storage_;

@@ -157,6 +157,7 @@ Response LinkCreatedPage(WebContext& ctx, const Request& req, const app::OneTime
   view["email"] = email;
   view["expires"] = UtcMinute(link.expires_at);
   view["invitation"] = link.purpose == "invitation";
+  view["emailed"] = link.emailed;
   return ctx.ProPage(req, "pro_link_created", "pro_link_created_title", std::move(view), 201);
 }
 

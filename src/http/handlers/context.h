@@ -39,6 +39,10 @@ class AlertFeed;
 class AlertEscalation;
 class AlertReports;
 class ConsultationService;
+class MessageRenderer;
+class AlertNotices;
+class Scheduler;
+class ReminderService;
 }  // namespace parcours::app
 
 namespace parcours::http {
@@ -64,6 +68,12 @@ struct WebContext {
   // decision on whether a territory takes recontact requests.
   std::unique_ptr<app::DemoMode> demo;
   std::unique_ptr<app::RecontactGate> recontact_gate;
+  // Outgoing messages (issue 12): their texts, the alert circuit's
+  // messages, and the scheduler running the jobs (the outbox sender…).
+  // Declared before the services that use them, so it outlives their threads.
+  std::unique_ptr<app::MessageRenderer> mail_renderer;
+  std::unique_ptr<app::AlertNotices> notices;
+  std::unique_ptr<app::Scheduler> scheduler;
 
   // True while demo data is loaded (app/demo_mode.h).
   bool DemoLoaded() const;
@@ -85,6 +95,8 @@ struct WebContext {
   std::unique_ptr<app::AlertReports> reports;
   // Consultation screenings of the professional side (issue 13).
   std::unique_ptr<app::ConsultationService> consultations;
+  // Parents' reminders to screen again (issue 12).
+  std::unique_ptr<app::ReminderService> reminders;
 
   // Language of a page route: "/" pages are French; "/{lang}/..." others.
   // nullopt when {lang} is not a known catalog.
@@ -140,8 +152,10 @@ void RegisterRecordRoutes(Router& r, WebContext& ctx);         // follow-up reco
 void RegisterConsultationRoutes(Router& r, WebContext& ctx);   // /pro/consultations and API
 void RegisterFhirRoutes(Router& r, WebContext& ctx);           // /fhir/Questionnaire/epds
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx);       // /api/v1/alerts*
+void RegisterMessageRoutes(Router& r, WebContext& ctx);        // /pro/messages (issue 12)
 void RegisterAlertPageRoutes(Router& r, WebContext& ctx);      // /pro/alertes*
 void RegisterAlertReportRoutes(Router& r, WebContext& ctx);  // /signaler, /pro/alertes/nouvelle…
+void RegisterReminderRoutes(Router& r, WebContext& ctx);     // /rappel/inscription, /rappel/arret
 
 // Session guard of non-public routes (see RouteAccess): on success fills
 // req.principal and friends and returns nullopt; otherwise the response to

@@ -5,6 +5,7 @@
 
 #include "app/pathway_config.h"
 #include "http/handlers/context.h"
+#include "http/views/screening_views.h"
 
 namespace parcours::http {
 namespace {
@@ -83,6 +84,15 @@ void RegisterPageRoutes(Router& r, WebContext& ctx) {
     AddPage(
         r, ctx, "GET", "/" + std::string(p.slug), [&ctx, p](Request& req, const std::string& lang) {
           boost::json::object view = p.info ? InfoView(ctx, lang, p.slug) : boost::json::object();
+          // The retention periods in force (settings), never a fixed text.
+          if (std::string_view(p.tmpl) == "privacy") {
+            const PageTexts t(*ctx.catalogs, lang, WebContext::Prefix(lang));
+            view["retention"] =
+                t.Fill("privacy_retention",
+                       {{"alert_days", std::to_string(ctx.options.retention_alert_contact_days)},
+                        {"reminder_days", std::to_string(ctx.options.retention_reminder_days)},
+                        {"outbox_days", std::to_string(ctx.options.retention_outbox_days)}});
+          }
           return ctx.Page(req, lang, p.tmpl, p.title_key, std::move(view));
         });
   }

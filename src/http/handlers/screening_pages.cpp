@@ -23,6 +23,7 @@
 #include "app/screening/screening_service.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
+#include "http/handlers/reminder_offer.h"
 #include "http/views/resource_view.h"
 #include "http/views/screening_views.h"
 #include "http/views/time_format.h"
@@ -164,6 +165,7 @@ Response ResultPage(const WebContext& ctx, const Request& req, const PageCtx& pc
   v["form_token"] = ctx.results->FormToken(out.record.id);
   v["quick_exit_token"] = ctx.results->ResultToken(out.record.id, pc.embedded);
   v["share_screening_id"] = out.record.id;  // partial_share_offer
+  AddReminderOffer(ctx, t, out, nullptr, nullptr, v);
   return Render(ctx, req, pc, "screening_result", "res_title", std::move(v));
 }
 

@@ -144,6 +144,7 @@ Response WebContext::ProPage(const Request& req, const std::string& tmpl,
         {"/pro/alertes", "pro_nav_alerts", &app::access::kAlertsRead},
         {"/pro/mes-signalements", "pro_nav_my_alerts", &app::access::kAlertsRaise},
         {"/pro/consultations", "pro_nav_consultations", &app::access::kConsultationsCreate},
+        {"/pro/messages", "pro_nav_messages", &app::access::kMessagesRead},
     };
     for (const Entry& e : kEntries) {
       if (!domain::CheckAccess(*e.rule, req.principal.get()).ok()) continue;

@@ -28,6 +28,9 @@
 #include "storage/postgres/postgres_directory.h"
 #include "storage/postgres/postgres_follow_up.h"
 #include "storage/postgres/postgres_internal.h"
+#include "storage/postgres/postgres_outbox.h"
+#include "storage/postgres/postgres_reminders.h"
+#include "storage/postgres/postgres_retention.h"
 #include "storage/transaction_repositories.h"
 
 namespace parcours::storage {
@@ -99,6 +102,9 @@ struct PostgresBackend {
   static constexpr auto MakeFollowUp = postgres_internal::MakePostgresFollowUp;
   static constexpr auto MakeAlerts = postgres_internal::MakePostgresAlerts;
   static constexpr auto MakeConsultations = postgres_internal::MakePostgresConsultations;
+  static constexpr auto MakeOutbox = postgres_internal::MakePostgresOutbox;
+  static constexpr auto MakeReminders = postgres_internal::MakePostgresReminders;
+  static constexpr auto MakeRetention = postgres_internal::MakePostgresRetention;
 };
 
 // Repositories over one open transaction. Remembers the first failure of a

@@ -22,6 +22,9 @@
 #include "storage/sqlite/sqlite_directory.h"
 #include "storage/sqlite/sqlite_follow_up.h"
 #include "storage/sqlite/sqlite_internal.h"
+#include "storage/sqlite/sqlite_outbox.h"
+#include "storage/sqlite/sqlite_reminders.h"
+#include "storage/sqlite/sqlite_retention.h"
 #include "storage/transaction_repositories.h"
 
 namespace parcours::storage {
@@ -72,6 +75,9 @@ struct SqliteBackend {
   static constexpr auto MakeFollowUp = sqlite_internal::MakeSqliteFollowUp;
   static constexpr auto MakeAlerts = sqlite_internal::MakeSqliteAlerts;
   static constexpr auto MakeConsultations = sqlite_internal::MakeSqliteConsultations;
+  static constexpr auto MakeOutbox = sqlite_internal::MakeSqliteOutbox;
+  static constexpr auto MakeReminders = sqlite_internal::MakeSqliteReminders;
+  static constexpr auto MakeRetention = sqlite_internal::MakeSqliteRetention;
 };
 
 class SqliteTransaction : public TransactionRepositories<SqliteBackend>,

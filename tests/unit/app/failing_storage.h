@@ -1,11 +1,10 @@
 // A storage::Storage decorator that fails on the Nth write, for use-case
 // tests where loss matters (LevelDB's fault-injecting Env). Writes are the
 // repository calls that change data (InsertScreening, InsertAlert,
-// PutSetting, AppendAudit, InsertConsultation) and each commit of Transact(), counted from 1
-// across transactions. The failing call returns kUnavailable without
-// reaching the database, and its transaction is rolled back even if the
-// use case ignores the error (storage.h contract). Reads and the directory
-// repositories pass through.
+// PutSetting, AppendAudit, InsertConsultation, outbox Enqueue) and each commit of Transact(),
+// counted from 1 across transactions. The failing call returns kUnavailable without reaching the
+// database, and its transaction is rolled back even if the use case ignores the error (storage.h
+// contract). Reads and the directory repositories pass through.
 #pragma once
 
 #include <memory>
@@ -101,11 +100,21 @@ class FailingStorage : public storage::Storage {
     // the same transaction rolls them back (tests/unit/app/records/).
     storage::FollowUpRepository& follow_up() override { return tx_.follow_up(); }
     storage::AlertRepository& alerts() override { return tx_.alerts(); }
+    // Outbox: Enqueue counts as a write (a message is part of its cause's
+    // transaction); the sender's calls pass through.
+    storage::OutboxRepository& outbox() override {
+      if (!outbox_) outbox_.emplace(*this, tx_.outbox());
+      return *outbox_;
+    }
     // Consultations: InsertConsultation counts as a write.
     storage::ConsultationRepository& consultations() override {
       if (!consultations_) consultations_.emplace(*this, tx_.consultations());
       return *consultations_;
     }
+    // Reminders are not under fault injection: the failing AppendAudit or
+    // commit of the same transaction rolls them back.
+    storage::ReminderRepository& reminders() override { return tx_.reminders(); }
+    storage::RetentionRepository& retention() override { return tx_.retention(); }
 
    private:
     class FailingConsultations : public storage::ConsultationRepository {
@@ -130,6 +139,51 @@ class FailingStorage : public storage::Storage {
       storage::ConsultationRepository& inner_;
     };
 
+    class FailingOutbox : public storage::OutboxRepository {
+     public:
+      FailingOutbox(FailingTransaction& t, storage::OutboxRepository& inner)
+          : t_(t), inner_(inner) {}
+      Result<bool> Enqueue(const storage::OutboxMessageRecord& m) override {
+        PARCOURS_RETURN_IF_ERROR(t_.Note(t_.s_.Write("Enqueue")));
+        return inner_.Enqueue(m);
+      }
+      Result<std::vector<storage::OutboxMessageRecord>> Claim(domain::TimestampMs due_before,
+                                                              domain::TimestampMs lease_now,
+                                                              std::int64_t lease_ms,
+                                                              std::string_view owner,
+                                                              int limit) override {
+        return inner_.Claim(due_before, lease_now, lease_ms, owner, limit);
+      }
+      Status Finish(std::string_view id, std::string_view owner,
+                    const storage::OutboxAttemptRecord& a, domain::TimestampMs next) override {
+        return inner_.Finish(id, owner, a, next);
+      }
+      Status MarkStarted(std::string_view id, std::string_view owner) override {
+        return inner_.MarkStarted(id, owner);
+      }
+      Status Retry(std::string_view id, domain::TimestampMs now) override {
+        return inner_.Retry(id, now);
+      }
+      Result<std::optional<storage::OutboxMessageRecord>> Find(std::string_view id) override {
+        return inner_.Find(id);
+      }
+      Result<std::vector<storage::OutboxMessageRecord>> List(
+          const storage::OutboxQuery& q) override {
+        return inner_.List(q);
+      }
+      Result<std::vector<storage::OutboxAttemptRecord>> Attempts(std::string_view id) override {
+        return inner_.Attempts(id);
+      }
+      Result<bool> ClaimJobSlot(std::string_view job, std::string_view slot,
+                                domain::TimestampMs at) override {
+        return inner_.ClaimJobSlot(job, slot, at);
+      }
+
+     private:
+      FailingTransaction& t_;
+      storage::OutboxRepository& inner_;
+    };
+
     Status Note(Status st) {
       if (!st.ok() && failure_.ok()) failure_ = st;
       return st;
@@ -138,6 +192,7 @@ class FailingStorage : public storage::Storage {
     storage::Transaction& tx_;
     Status failure_;
     std::optional<FailingConsultations> consultations_;
+    std::optional<FailingOutbox> outbox_;
   };
 
   Status Write(const char* what) {

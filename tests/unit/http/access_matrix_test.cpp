@@ -72,6 +72,9 @@ const std::map<std::string, std::string>& Matrix() {
       {"GET /pro/orientations/recues", "specialised_team"},
       {"POST /pro/orientations/{referral}", "professional specialised_team"},
       {"GET /fhir/QuestionnaireResponse", "professional specialised_team"},
+      // Outgoing messages that failed, and their replay (issue 12).
+      {"GET /pro/messages", "coordinator admin"},
+      {"POST /pro/messages/{id}/renvoi", "coordinator admin"},
       // The alert circuit (issue 11).
       {"GET /pro/alertes", "responder coordinator"},
       {"GET /pro/alertes/{id}", "responder coordinator"},
@@ -133,6 +136,7 @@ class AccessMatrix : public ::testing::Test {
     sealer_.emplace(*app::Sealer::FromHex(kKey));
     WebOptions o;
     o.share_dir = PARCOURS_SOURCE_DIR;
+    o.scheduler = false;  // the outbox rows of the messages routes are driven below
     auto web = WebApp::Create(o, *storage_, clock_, random_, *sealer_);
     ASSERT_TRUE(web.ok()) << web.status().ToString();
     web_ = std::move(*web);
@@ -209,7 +213,9 @@ class AccessMatrix : public ::testing::Test {
     };
     const bool alert_route =
         pattern.starts_with("/api/v1/alerts") || pattern.starts_with("/pro/alertes");
-    put("{id}", alert_route ? alert_id_ : record_id_);
+    const bool message_route = pattern.starts_with("/pro/messages/");
+    if (message_route) FailedMessage();
+    put("{id}", alert_route ? alert_id_ : message_route ? message_id_ : record_id_);
     put("{token}", "not-a-token");
     req.path = path;
     req.target = path;
@@ -252,6 +258,33 @@ class AccessMatrix : public ::testing::Test {
   std::vector<Caller> callers_;
   std::string record_id_;
   std::string alert_id_;
+  std::string message_id_ = "01matrixmessage00000000000";
+
+  // A failed outbox message of Hauts-de-France (issue 12), failed again
+  // before each call, so every caller in scope may replay it.
+  void FailedMessage() {
+    Status st = storage_->Transact([&](storage::Transaction& tx) -> Status {
+      auto m = tx.outbox().Find(message_id_);
+      if (!m.ok()) return m.status();
+      if (!*m) {
+        storage::OutboxMessageRecord r;
+        r.id = message_id_;
+        r.dedupe_key = "matrix/" + message_id_;
+        r.channel = "email";
+        r.kind = "alert_new";
+        r.territory_code = "hauts-de-france";
+        r.payload_sealed = {1};
+        auto in = tx.outbox().Enqueue(r);
+        if (!in.ok()) return in.status();
+      } else if ((*m)->status == "failed") {
+        return Status::Ok();
+      }
+      auto claimed = tx.outbox().Claim(1LL << 60, 1LL << 60, 1, "matrix", 1000);
+      if (!claimed.ok()) return claimed.status();
+      return tx.outbox().Finish(message_id_, "matrix", {message_id_, 0, "failed", "550"}, 0);
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
   int counter_ = 0;
 };
 

@@ -1,0 +1,137 @@
+#include "storage/sqlite/sqlite_reminders.h"
+
+#include "storage/sqlite/sqlite_internal.h"
+
+namespace parcours::storage::sqlite_internal {
+namespace {
+
+#define PARCOURS_REMINDER_COLS                                                                 \
+  "id, screening_id, territory_code, created_at, due_at, channels, contact_sealed, language, " \
+  "status, optout_hash, sent_at, cancelled_at"
+
+constexpr const char* kInsert =
+    "INSERT INTO reminders (" PARCOURS_REMINDER_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kFind = "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE id = ?";
+constexpr const char* kFindByScreening =
+    "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE screening_id = ?";
+constexpr const char* kFindByOptOut =
+    "SELECT " PARCOURS_REMINDER_COLS " FROM reminders WHERE optout_hash = ?";
+constexpr const char* kListDue = "SELECT " PARCOURS_REMINDER_COLS
+                                 " FROM reminders WHERE status = 'scheduled' AND due_at <= ? "
+                                 "ORDER BY due_at, id LIMIT ?";
+constexpr const char* kMarkSent =
+    "UPDATE reminders SET status = 'sent', sent_at = ?, contact_sealed = NULL "
+    "WHERE id = ? AND status = 'scheduled'";
+constexpr const char* kCancel =
+    "UPDATE reminders SET status = 'cancelled', cancelled_at = ?, contact_sealed = NULL "
+    "WHERE id = ? AND status = 'scheduled'";
+constexpr const char* kExists = "SELECT 1 FROM reminders WHERE id = ?";
+constexpr const char* kDeleteFinished =
+    "DELETE FROM reminders WHERE (status = 'sent' AND sent_at < ?) "
+    "OR (status = 'cancelled' AND cancelled_at < ?)";
+
+ReminderRecord ReadReminder(Stmt& q) {
+  ReminderRecord r;
+  r.id = q.Text(0);
+  r.screening_id = q.Text(1);
+  r.territory_code = q.Text(2);
+  r.created_at = q.Int(3);
+  r.due_at = q.Int(4);
+  r.channels = q.Text(5);
+  r.contact_sealed = q.Blob(6);
+  r.language = q.Text(7);
+  r.status = q.Text(8);
+  r.optout_hash = q.Text(9);
+  r.sent_at = q.OptInt64(10);
+  r.cancelled_at = q.OptInt64(11);
+  return r;
+}
+
+class SqliteReminders : public ReminderRepository, TxnStatements {
+ public:
+  SqliteReminders(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
+
+  Status InsertReminder(const ReminderRecord& r) override {
+    Stmt q(c_, kInsert);
+    q.Bind(r.id)
+        .Bind(r.screening_id)
+        .Bind(r.territory_code)
+        .Bind(r.created_at)
+        .Bind(r.due_at)
+        .Bind(r.channels)
+        .Bind(r.contact_sealed)
+        .Bind(r.language)
+        .Bind(r.status)
+        .Bind(r.optout_hash)
+        .Bind(r.sent_at)
+        .Bind(r.cancelled_at);
+    return Note(q.Run());
+  }
+
+  Result<std::optional<ReminderRecord>> FindReminder(std::string_view id) override {
+    return FindBy(kFind, id);
+  }
+  Result<std::optional<ReminderRecord>> FindReminderByScreening(std::string_view id) override {
+    return FindBy(kFindByScreening, id);
+  }
+  Result<std::optional<ReminderRecord>> FindReminderByOptOut(std::string_view hash) override {
+    return FindBy(kFindByOptOut, hash);
+  }
+
+  Result<std::vector<ReminderRecord>> ListDueReminders(domain::TimestampMs now,
+                                                       int limit) override {
+    Stmt q(c_, kListDue);
+    q.Bind(now).Bind(limit);
+    std::vector<ReminderRecord> out;
+    while (q.Step()) out.push_back(ReadReminder(q));
+    if (!q.ok()) return Note(q.status());
+    return out;
+  }
+
+  Status MarkReminderSent(std::string_view id, domain::TimestampMs at) override {
+    return Change(kMarkSent, id, at);
+  }
+  Status CancelReminder(std::string_view id, domain::TimestampMs at) override {
+    return Change(kCancel, id, at);
+  }
+
+  Result<std::int64_t> DeleteFinishedReminders(domain::TimestampMs before) override {
+    Stmt q(c_, kDeleteFinished);
+    q.Bind(before).Bind(before);
+    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+    return static_cast<std::int64_t>(sqlite3_changes(c_.db()));
+  }
+
+ private:
+  Result<std::optional<ReminderRecord>> FindBy(const char* sql, std::string_view key) {
+    Stmt q(c_, sql);
+    q.Bind(key);
+    return FindOne(q, ReadReminder);
+  }
+
+  // A scheduled → sent/cancelled change; kConflict when not scheduled. Not
+  // recorded as the transaction's error: the caller decides (a lost race is
+  // expected with several instances).
+  Status Change(const char* sql, std::string_view id, domain::TimestampMs at) {
+    {
+      Stmt q(c_, sql);
+      q.Bind(at).Bind(id);
+      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
+      if (sqlite3_changes(c_.db()) == 1) return Status::Ok();
+    }
+    Stmt e(c_, kExists);
+    e.Bind(id);
+    const bool exists = e.Step();
+    if (!e.ok()) return Note(e.status());
+    return exists ? Status::Conflict("reminder is no longer scheduled")
+                  : Status::NotFound("no such reminder");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ReminderRepository> MakeSqliteReminders(Conn& c, Status* first_error) {
+  return std::make_unique<SqliteReminders>(c, first_error);
+}
+
+}  // namespace parcours::storage::sqlite_internal
