@@ -5,7 +5,8 @@
 #   0. RSS and /metrics size before and after 20,000 requests with random
 #      2,000-character methods (metrics labels must stay bounded);
 #   1. screening capacity: wrk, 64 connections, 10 s, one address;
-#   2. PHASE seconds at half that capacity from CLIENTS legitimate addresses;
+#   2. PHASE seconds at FRACTION (default 0.5: half) of that capacity from
+#      CLIENTS legitimate addresses;
 #   3. the same, with a flood of FLOOD req/s of screenings from one more
 #      address beside it.
 # Goals (issue 8): in phase 3 the legitimate clients see no error, their p99
@@ -18,11 +19,15 @@
 # address, at FLOOD req/s, stays far above it and is answered 429. Nothing
 # else is changed (recontact and lookup limits keep their defaults).
 #
-# Usage: bench/abuse.sh [PHASE_SECONDS (default 600)] [CLIENTS (default 50)] [FLOOD (default 1000)]
+# Usage: bench/abuse.sh [PHASE_SECONDS (default 600)] [CLIENTS (default 50)] [FLOOD (default 1000)] [FRACTION (default 0.5)]
+# On a machine shared with other work, the capacity measured in step 1 is
+# not what the server gets in steps 2-3 (nor does the Node driver cost what
+# wrk costs): a lower FRACTION tells an overloaded run from a flood's effect.
 source "$(dirname "$0")/lib.sh"
 phase=${1:-600}
 clients=${2:-50}
 flood=${3:-1000}
+fraction=${4:-0.5}
 bench_build
 work=$(mktemp -d "$BENCH_ROOT/build-release/bench-abuse.XXXXXX")
 pid=
@@ -66,7 +71,7 @@ end
 LUA
 read -r cap_rps cap_p99 < <(wrk_run "http://127.0.0.1:$port/" 64 10 -s "$work/api.lua")
 stop_server
-half=$(awk -v r="$cap_rps" 'BEGIN{printf "%d", r/2}')
+half=$(awk -v r="$cap_rps" -v f="$fraction" 'BEGIN{printf "%d", r*f}')
 per_client_window=$(awk -v h="$half" -v c="$clients" 'BEGIN{printf "%d", 2*60*h/c + 10}')
 
 # 2. Half capacity from CLIENTS addresses; 3. the same plus the flood.
@@ -86,7 +91,7 @@ echo "== bench/abuse.sh: phase ${phase}s, ${clients} legitimate addresses, flood
 echo "limits raised: screening-limit ${per_client_window} per rate-window 60 s (capacity run: 1e8, the highest allowed); others at their defaults"
 echo "0. 20,000 random methods: RSS ${rss0} -> ${rss1} kB (ratio $(ratio "$rss1" "$rss0")), /metrics ${m0} -> ${m1} bytes; ${methods}"
 echo "1. capacity: POST /api/v1/screenings ${cap_rps} req/s, p99 ${cap_p99} ms (wrk, 64 connections, 10 s)"
-echo "2. half capacity (${half} req/s) from ${clients} addresses: ${legit_a}"
+echo "2. ${fraction} of capacity (${half} req/s) from ${clients} addresses: ${legit_a}"
 echo "3. same + flood: legitimate ${legit_b}"
 echo "   flood: ${flood_b}"
 pa=$(field "$legit_a" o.p99_ms); pb=$(field "$legit_b" o.p99_ms)

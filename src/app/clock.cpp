@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace parcours::app {
 
@@ -50,6 +51,19 @@ std::string NewId(const Clock& clock, Random& random) {
     }
   }
   return id;
+}
+
+std::optional<domain::TimestampMs> IdTime(std::string_view id) {
+  if (id.size() != kTimeChars + kRandomChars) return std::nullopt;
+  std::uint64_t ms = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char* at = std::char_traits<char>::find(kAlphabet, 32, id[i]);
+    if (at == nullptr) return std::nullopt;
+    if (i < static_cast<std::size_t>(kTimeChars))
+      ms = (ms << 5) | static_cast<std::uint64_t>(at - kAlphabet);
+  }
+  if (ms > kTimeMask) return std::nullopt;
+  return static_cast<domain::TimestampMs>(ms);
 }
 
 }  // namespace parcours::app

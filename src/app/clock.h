@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "domain/common/types.h"
 
@@ -40,5 +42,9 @@ class SystemRandom : public Random {
 // one millisecond). New rows then land at the right edge of a primary-key
 // B-tree instead of at a random place (docs/decisions.md).
 std::string NewId(const Clock& clock, Random& random);
+
+// The creation time an id of NewId's layout encodes; nullopt when `id` is
+// not in that layout.
+std::optional<domain::TimestampMs> IdTime(std::string_view id);
 
 }  // namespace parcours::app

@@ -99,6 +99,9 @@ const std::vector<SettingSpec>& AllSettings() {
       {"role", "",
        "user add: responder, professional, specialised_team, coordinator, national or admin"},
       {"phone", "", "user add: phone number (optional)"},
+      {"sub-territory", "",
+       "user add: sub-territory codes the account is narrowed to, comma-separated (default: "
+       "its whole territories)"},
       {"password-file", "",
        "user add: file holding the password (a trailing newline is not part of it)"},
       {"public-url", "",

@@ -24,7 +24,7 @@ namespace {
 int Usage() {
   std::fprintf(stderr,
                "usage: parcours user add --email E --name N --role R --territory T[,T2] "
-               "[--phone P] [--password-file F]\n"
+               "[--sub-territory S[,S2]] [--phone P] [--password-file F]\n"
                "       parcours user disable|enable|reset-password|reset-totp EMAIL\n"
                "       parcours user list\n");
   return 2;
@@ -115,6 +115,7 @@ int UserCommand(const Config& c) {
     a.name = c.Get("name");
     a.role = c.Get("role");
     a.territories = SplitList(c.Get("territory"));
+    a.sub_territories = SplitList(c.Get("sub-territory"));
     if (!c.Get("phone").empty()) a.phone = c.Get("phone");
     auto created = s.accounts->CreateAccount(a, password, actor);
     if (!created.ok()) return Fail(created.status());

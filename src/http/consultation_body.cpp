@@ -22,9 +22,9 @@ app::ConsultationInput ReadConsultationJson(const json::object& o,
     return std::string(v->as_string());
   };
   for (const auto& [k, v] : o) {
-    static const std::string_view kKnown[] = {"context",      "instrument", "language",
-                                              "respondent",   "period",     "child_age_weeks",
-                                              "commune_code", "answers",    "vulnerability"};
+    static const std::string_view kKnown[] = {
+        "context",  "instrument",   "language", "respondent",    "period",
+        "postcode", "commune_code", "answers",  "vulnerability", "child_age_weeks"};
     if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
       bad.Add(std::string(k), "unknown field");
     }
@@ -52,6 +52,7 @@ app::ConsultationInput ReadConsultationJson(const json::object& o,
       bad.Add("child_age_weeks", "must be an integer", "range");
     }
   }
+  in.postcode = str("postcode");
   in.commune_code = str("commune_code");
   const json::value* answers = o.if_contains("answers");
   if (answers == nullptr || !answers->is_array()) {

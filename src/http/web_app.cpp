@@ -153,6 +153,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   PARCOURS_RETURN_IF_ERROR(ctx.alert_feed->Start());
   app::AlertFeed* feed = ctx.alert_feed.get();
   ctx.alerts->SetOnEvent([feed] { feed->Nudge(); });
+  ctx.alerts->SetDirectory(ctx.directory.get());
   ctx.recontacts->SetOnAlertRaised([feed] { feed->Nudge(); });
   ctx.reports = std::make_unique<app::AlertReports>(*ctx.alerts, *ctx.pathway, *ctx.recontact_gate,
                                                     *ctx.communes, storage, clock, random, sealer);

@@ -70,7 +70,8 @@ test('journey: item 10 → live inbox → qualify → failed attempt → contact
   for (let i = 0; i < answers.length; i++) await pick(parent, `q${i + 1}-${answers[i]}`);
   await parent.click('form button[type=submit] >> nth=0');
   await parent.waitForSelector('#crise');
-  await parent.fill('#name', 'Camille');
+  // Not a first name of the demo practitioners (the close form lists them).
+  await parent.fill('#name', 'Ysaline');
   await parent.fill('#phone', '06 98 76 54 32');
   await pick(parent, 'message-no');
   await pick(parent, 'consent-yes');
@@ -105,9 +106,9 @@ test('journey: item 10 → live inbox → qualify → failed attempt → contact
   await inbox.click(`a[href="/pro/alertes/${row.id}"]`);
   await checkAxe(inbox, true, 'alerts-3-detail');
   assert.match(await inbox.innerText('main'), /item 10/i);
-  assert.doesNotMatch(await inbox.content(), /Camille/);
+  assert.doesNotMatch(await inbox.content(), /Ysaline/);
   await inbox.click('form[action$="/coordonnees#coordonnees"] button');
-  assert.match(await inbox.innerText('#coordonnees + dl'), /Camille/);
+  assert.match(await inbox.innerText('#coordonnees + dl'), /Ysaline/);
   assert.match(await inbox.innerText('main'), /Ne pas laisser de message/);
   await checkAxe(inbox, true, 'alerts-4-contact-shown');
 
@@ -135,11 +136,17 @@ test('journey: item 10 → live inbox → qualify → failed attempt → contact
   await inbox.click('#form-close button[type=submit]');
   assert.match(await inbox.innerText('#erreurs'), /ressource/);
   await checkAxe(inbox, true, 'alerts-7-close-error');
-  const [resource] = sqlite(dbPath, 'SELECT id FROM resources ORDER BY id LIMIT 1');
+  // The nearest resources of the parent's commune are offered in a list.
   await inbox.selectOption('#close-outcome', 'oriented');
-  await inbox.fill('#close-resource', String(resource.id));
+  const options = inbox.locator('#close-resource option');
+  assert.ok(await options.count() > 1, 'nearby resources offered');
+  const chosen = await options.nth(1).getAttribute('value');
+  assert.match(await options.nth(1).innerText(), / km\)$/);
+  await inbox.selectOption('#close-resource', chosen);
   await inbox.click('#form-close button[type=submit]');
   assert.match(await inbox.innerText('#statut'), /Clôturée/);
+  const closedId = new URL(inbox.url()).pathname.split('/')[3];
+  assert.equal(String(sqlite(dbPath, `SELECT resource_id AS r FROM alerts WHERE id = '${closedId}'`)[0].r), chosen);
   assert.match(await inbox.innerText('#historique + ol'), /Orienté vers une ressource/);
   await checkAxe(inbox, true, 'alerts-8-closed');
   assert.equal(await stage('4-closed'), 'closed');

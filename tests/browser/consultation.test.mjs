@@ -54,7 +54,7 @@ async function fill(page, answers, factors) {
   await choose(page, 'repondant-mother');
   await choose(page, 'periode-postnatal');
   await page.fill('#age-enfant', '6');
-  await page.fill('#commune', '59350');
+  await page.fill('#code-postal', '59000');
   for (let i = 0; i < answers.length; i++) await choose(page, `q${i + 1}-${answers[i]}`);
   for (const f of factors) await choose(page, `vulnerabilite-${f}`);
 }
@@ -70,7 +70,7 @@ test('a midwife runs an EPNP screening with two vulnerability factors and sees "
   await page.click('form[action="/pro/consultations"] button[type="submit"]');
   const errors = page.locator('#erreurs');
   assert.match(await errors.innerText(), /Choisissez le contexte de la consultation/);
-  assert.match(await errors.innerText(), /Indiquez le code INSEE de la commune du parent/);
+  assert.match(await errors.innerText(), /Indiquez le code postal du parent/);
   assert.ok(await errors.locator('a').count() >= 14, 'context, respondent, period, commune and the 10 questions');
   await checkAxe(page, 'pro-consultation-errors');
 

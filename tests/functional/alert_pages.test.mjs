@@ -31,7 +31,7 @@ async function raise(crisis = true) {
     postcode: '59000', source: 'direct', answers: [1, 1, 2, 1, 2, 2, 2, 2, 2, crisis ? 0 : 3],
   });
   const r = await postJson('/api/v1/recontact-requests', {
-    screening_id: s.body.id, name: 'Inès', phone: `07${n++}`, may_leave_message: false, caller_intro: 'service', consent: true,
+    screening_id: s.body.id, name: 'Ondine', phone: `07${n++}`, may_leave_message: false, caller_intro: 'service', consent: true,
   });
   assert.equal(r.status, 201);
   const id = sqlite(dbPath, `SELECT id FROM alerts WHERE reference = '${r.body.reference}'`)[0].id;
@@ -62,7 +62,7 @@ test('the inbox lists the territory\'s alerts, overdue first and marked, with fi
   assert.match(inbox.html, /En retard/);
   assert.match(inbox.html, /Demande du parent/);
   assert.match(inbox.html, /alert-inbox\.js/);
-  assert.doesNotMatch(inbox.html, /Inès|07\d{8}/);
+  assert.doesNotMatch(inbox.html, /Ondine|07\d{8}/);
   const overdue = await page('/pro/alertes?overdue=1', hdf);
   assert.ok(overdue.html.includes(late.reference) && !overdue.html.includes(fresh.reference));
   const closed = await page('/pro/alertes?status=closed', hdf);
@@ -83,12 +83,12 @@ test('the alert page: contact on an explicit audited action, a form per allowed 
   assert.match(p.html, /id="form-qualify"/);
   assert.match(p.html, /id="form-close"/);
   assert.doesNotMatch(p.html, /id="form-attempt"|id="form-reopen"/);
-  assert.doesNotMatch(p.html, /Inès/);
+  assert.doesNotMatch(p.html, /Ondine/);
   assert.match(p.html, /Score EPDS/);
   const before = sqlite(dbPath, `SELECT count(*) AS n FROM audit_log WHERE subject_id = '${a.id}' AND action = 'read_contact'`)[0].n;
   const shown = await post(`/pro/alertes/${a.id}/coordonnees`, hdf, {});
   assert.equal(shown.status, 200);
-  assert.match(shown.html, /Inès/);
+  assert.match(shown.html, /Ondine/);
   assert.match(shown.html, /Ne pas laisser de message/);
   assert.match(shown.html, /En nommant le service/);
   const afterCount = sqlite(dbPath, `SELECT count(*) AS n FROM audit_log WHERE subject_id = '${a.id}' AND action = 'read_contact'`)[0].n;

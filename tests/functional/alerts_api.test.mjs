@@ -11,6 +11,7 @@ import { startServer } from '../support/server.mjs';
 import { demoDatabase } from '../support/directory.mjs';
 import { addUser, login } from '../support/accounts.mjs';
 import { sqlite } from '../support/db.mjs';
+import { openStream as openSse, until } from '../support/sse.mjs';
 
 const cases = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../cases/alert_transitions.json'), 'utf8'));
 const { database } = demoDatabase();
@@ -267,55 +268,7 @@ test('assigning to someone outside the territory is refused', async () => {
   assert.equal(self.body.assigned_user_id, hdfUserId);
 });
 
-// Reads a server-sent events stream into `events` ({id, event, data}) and
-// `comments` until closed.
-function openStream(session) {
-  const controller = new AbortController();
-  const state = { events: [], comments: 0, status: 0, type: '', closed: false };
-  state.ready = fetch(`${srv.base}/api/v1/alerts/stream`, {
-    headers: { cookie: session.cookie, accept: 'text/event-stream' }, signal: controller.signal,
-  }).then(async (res) => {
-    state.status = res.status;
-    state.type = res.headers.get('content-type') || '';
-    if (res.status !== 200) { state.closed = true; return; }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let i;
-          while ((i = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, i);
-            buffer = buffer.slice(i + 2);
-            const ev = {};
-            for (const line of block.split('\n')) {
-              if (line.startsWith(':')) { state.comments++; continue; }
-              const c = line.indexOf(':');
-              if (c > 0) ev[line.slice(0, c)] = line.slice(c + 1).trim();
-            }
-            if (ev.event) state.events.push({ ...ev, data: JSON.parse(ev.data) });
-          }
-        }
-      } catch { /* aborted */ }
-      state.closed = true;
-    })();
-  });
-  state.close = () => controller.abort();
-  return state;
-}
-
-async function until(predicate, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (predicate()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return predicate();
-}
+const openStream = (session, lastEventId) => openSse(srv.base, session, lastEventId);
 
 test('the live stream carries a territory\'s events to its responders only', async () => {
   const hdfStream = openStream(hdfSession);
@@ -357,6 +310,35 @@ test('an event written by another process reaches the stream through the cursor'
   assert.ok(await until(() => s.events.length > before && s.events.some((e) => e.data.id === `ext-${a.id}`), 5000),
     'the poll of the events cursor found it');
   s.close();
+});
+
+test('a stream reopened with Last-Event-ID first gets what it missed, in order, once', async () => {
+  const s = openStream(hdfSession);
+  await s.ready;
+  assert.ok(await until(() => s.comments > 0));
+  const a = await raise();
+  assert.ok(await until(() => s.events.some((e) => e.data.alert_id === a.id)));
+  const last = Number(s.events[s.events.length - 1].id);
+  s.close();
+  // While disconnected: a qualification here and an alert in Normandie.
+  assert.equal((await postJson(`/api/v1/alerts/${a.id}/events`, command('qualify'), hdfSession)).status, 201);
+  const b = await raise();
+  await raise({ postcode: '76000' });
+  const again = openStream(hdfSession, last);
+  await again.ready;
+  assert.ok(await until(() => again.events.some((e) => e.data.alert_id === b.id)), 'the missed events arrive');
+  const c = await raise();
+  assert.ok(await until(() => again.events.some((e) => e.data.alert_id === c.id)), 'then the live ones');
+  const seqs = again.events.map((e) => Number(e.id));
+  assert.ok(seqs.every((n) => n > last), `nothing already seen: ${seqs}`);
+  assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'in seq order, each once');
+  assert.ok(again.events.some((e) => e.data.alert_id === a.id && e.data.type === 'qualify'), 'the missed qualification');
+  assert.ok(again.events.every((e) => e.data.territory === 'hauts-de-france'), 'only its territory');
+  const junk = openStream(hdfSession, 'x1; drop');
+  await junk.ready;
+  assert.equal(junk.status, 200, 'a malformed Last-Event-ID is ignored');
+  junk.close();
+  again.close();
 });
 
 test('the parent sees the stage, never the urgency, and always the emergency numbers', async () => {

@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startServer } from '../support/server.mjs';
-import { demoDatabase } from '../support/directory.mjs';
+import { writeFileSync } from 'node:fs';
+import { demoDatabase, cli } from '../support/directory.mjs';
 import { addUser, login } from '../support/accounts.mjs';
 import { count } from '../support/db.mjs';
 import { validateFhir } from '../support/fhir.mjs';
@@ -19,6 +20,11 @@ let normandy;     // professional in Normandie
 let responder;    // another role of Hauts-de-France
 before(async () => {
   db = demoDatabase();  // the demo directory: communes and resources
+  // Two communes of the Nord sharing one postcode (59310).
+  const shared = path.join(db.dir, 'shared-postcode.csv');
+  writeFileSync(shared, 'insee_code,name,postcodes,department_code,region_code,latitude,longitude,population\n' +
+    '59449,Orchies,59310,59,32,50.4744,3.2436,8500\n59071,Beuvry-la-Forêt,59310,59,32,50.4553,3.2606,3200\n');
+  cli(db.database, ['import', 'communes', shared]);
   srv = await startServer({ database: db.database });
   const where = { dbPath: path.join(db.dir, 'parcours.db'), dir: db.dir };
   midwife = await login(srv, await addUser(where, { email: 'sf@example.org', role: 'professional', territory: 'hauts-de-france', name: 'Sage-femme HDF' }));
@@ -34,7 +40,7 @@ const ITEM10 = [1, 1, 1, 2, 1, 1, 1, 1, 1, 1];
 function body(extra = {}) {
   return {
     context: 'epnp', respondent: 'mother', period: 'postnatal', child_age_weeks: 6,
-    commune_code: '59350', answers: PROBABLE, vulnerability: ['isolation', 'violence'], ...extra,
+    postcode: '59000', answers: PROBABLE, vulnerability: ['isolation', 'violence'], ...extra,
   };
 }
 
@@ -114,13 +120,58 @@ test('bad input is a 400 naming the field, every field at once, nothing stored',
   for (const f of ['context', 'respondent', 'child_age_weeks', 'commune_code', 'answers', 'vulnerability']) {
     assert.ok(fields.includes(f), `${f} in ${fields}`);
   }
-  const outside = await post(midwife, body({ commune_code: '76540' }));  // Rouen, Normandie
+  const outside = await post(midwife, body({ commune_code: '76540', postcode: undefined }));  // Rouen, Normandie
   assert.equal(outside.res.status, 400);
   assert.equal(outside.body.error.field, 'commune_code');
+  const outsidePostcode = await post(midwife, body({ postcode: '76000' }));  // Rouen, Normandie
+  assert.equal(outsidePostcode.body.error.field, 'postcode');
+  assert.match(outsidePostcode.body.error.message, /outside your territories/);
+  for (const [postcode, reason] of [[undefined, /give the postcode/], ['5900', /5 digits/], ['59999', /no commune is known/]]) {
+    const r = await post(midwife, body({ postcode }));
+    assert.equal(r.res.status, 400, postcode);
+    assert.equal(r.body.error.field, 'postcode');
+    assert.match(r.body.error.message, reason);
+  }
 
   const junk = await post(midwife, '{"context": ');
   assert.equal(junk.res.status, 400);
   assert.equal(count(file, 'screenings'), before);
+});
+
+test('a postcode shared by several communes asks which one; the commune must have that postcode', async () => {
+  const file = path.join(db.dir, 'parcours.db');
+  const before = count(file, 'screenings');
+  const ambiguous = await post(midwife, body({ postcode: '59310' }));
+  assert.equal(ambiguous.res.status, 400);
+  assert.equal(ambiguous.body.error.field, 'commune_code');
+  assert.match(ambiguous.body.error.message, /several communes share this postcode/);
+  const mismatch = await post(midwife, body({ postcode: '59310', commune_code: '59350' }));  // Lille
+  assert.equal(mismatch.res.status, 400);
+  assert.equal(mismatch.body.error.field, 'commune_code');
+  assert.equal(count(file, 'screenings'), before);
+  const chosen = await post(midwife, body({ postcode: '59310', commune_code: '59449' }));
+  assert.equal(chosen.res.status, 201, JSON.stringify(chosen.body));
+
+  // The page: the postcode first, then a list of its communes.
+  const fields = new URLSearchParams({ csrf_token: midwife.csrf, context: 'epnp', respondent: 'mother',
+    period: 'postnatal', child_age_weeks: '6', postcode: '59310' });
+  PROBABLE.forEach((a, i) => fields.append(`q${i + 1}`, String(a)));
+  const send = (f) => fetch(`${srv.base}/pro/consultations`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: midwife.cookie },
+    body: f.toString(),
+  });
+  const asked = await send(fields);
+  assert.equal(asked.status, 400);
+  const html = await asked.text();
+  assert.match(html, /href="#commune">Plusieurs communes ont ce code postal : choisissez celle du parent\./);
+  assert.match(html, /<select[^>]*id="commune" name="commune_code"/);
+  assert.match(html, /<option value="59449">Orchies \(59449\)<\/option>/);
+  assert.match(html, /<option value="59071">Beuvry-la-Forêt \(59071\)<\/option>/);
+  assert.match(html, /name="postcode" value="59310"/);
+  fields.set('commune_code', '59071');
+  const done = await send(fields);
+  assert.equal(done.status, 303);
 });
 
 test('401 without a session, 403 for another role, 403 without the CSRF token', async () => {
@@ -149,7 +200,7 @@ test('the page posts, redirects to the result (PRG), and shows every error with 
   assert.match(html, /Entretien postnatal précoce \(EPNP\)/);
 
   const fields = new URLSearchParams({ csrf_token: midwife.csrf, context: 'epnp', respondent: 'mother',
-    period: 'postnatal', child_age_weeks: '6', commune_code: '59350' });
+    period: 'postnatal', child_age_weeks: '6', postcode: '59000' });
   PROBABLE.forEach((a, i) => fields.append(`q${i + 1}`, String(a)));
   fields.append('vulnerability', 'isolation');
   fields.append('vulnerability', 'violence');
@@ -167,9 +218,34 @@ test('the page posts, redirects to the result (PRG), and shows every error with 
   assert.match(page, /data-level="specialised"/);
   assert.match(page, /Soins spécialisés/);
   assert.doesNotMatch(page, /id="crise"/);
+  assert.doesNotMatch(page, /id="deja-envoye"/);
+
+  // The same form sent again (Back, then Send): the first result, no second screening.
+  const submission = /name="submission_id" value="([0-9a-z]{26})"/.exec(html)[1];
+  fields.set('submission_id', submission);
+  const file = path.join(db.dir, 'parcours.db');
+  const send = () => fetch(`${srv.base}/pro/consultations`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: midwife.cookie },
+    body: fields.toString(),
+  });
+  const firstSend = await send();
+  assert.equal(firstSend.status, 303);
+  const firstLocation = firstSend.headers.get('location');
+  assert.equal(firstLocation, `/pro/consultations/${submission}`);
+  const rows = count(file, 'screenings');
+  const [again, twice] = await Promise.all([send(), send()]);
+  for (const r of [again, twice]) {
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), `${firstLocation}?deja=1`);
+  }
+  assert.equal(count(file, 'screenings'), rows, 'no second screening');
+  const repeatedPage = await (await fetch(srv.base + again.headers.get('location'), { headers: { cookie: midwife.cookie } })).text();
+  assert.match(repeatedPage, /id="deja-envoye"/);
+  assert.match(repeatedPage, /Aucun second dépistage n’a été créé/);
 
   const bad = new URLSearchParams({ csrf_token: midwife.csrf, respondent: 'mother', period: 'prenatal',
-    child_age_weeks: '6', commune_code: '' });
+    child_age_weeks: '6', postcode: '' });
   const refused = await fetch(`${srv.base}/pro/consultations`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: midwife.cookie },
     body: bad.toString(),
@@ -178,7 +254,7 @@ test('the page posts, redirects to the result (PRG), and shows every error with 
   const errors = await refused.text();
   assert.match(errors, /href="#contexte">Choisissez le contexte de la consultation\./);
   assert.match(errors, /href="#age-enfant">Pendant la grossesse, laissez l’âge de l’enfant vide\./);
-  assert.match(errors, /href="#commune">Indiquez le code INSEE de la commune du parent\./);
+  assert.match(errors, /href="#code-postal">Indiquez le code postal du parent\./);
   assert.match(errors, /href="#q1">Cochez une réponse à cette question\./);
   assert.match(errors, /value="mother" checked/);
 

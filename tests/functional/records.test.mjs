@@ -114,8 +114,13 @@ test('share codes: once, hashed, attempts limited; FHIR Bundle valid and scoped'
   assert.equal(otherBundle.total, 0);
   assert.equal(fhirErrors(otherBundle), '');
   assert.equal((await fetch(`${srv.base}/pro/dossiers/${recordId}`, { headers: { cookie: far.cookie } })).status, 404);
-  // No session: 401.
-  assert.equal((await fetch(`${srv.base}/fhir/QuestionnaireResponse?subject=${recordId}`)).status, 401);
+  // No session: 401, as an OperationOutcome (a FHIR client reads no page).
+  const anonymous = await fetch(`${srv.base}/fhir/QuestionnaireResponse?subject=${recordId}`);
+  assert.equal(anonymous.status, 401);
+  assert.match(anonymous.headers.get('content-type'), /^application\/fhir\+json/);
+  const outcome = await anonymous.json();
+  assert.equal(outcome.resourceType, 'OperationOutcome');
+  assert.equal(fhirErrors(outcome), '');
   // Every read is audited.
   const reads = sqlite(srv.dbPath, `SELECT count(*) AS n FROM audit_log WHERE subject_id = '${recordId}' AND action = 'read'`)[0].n;
   assert.ok(reads >= 2, `reads audited: ${reads}`);

@@ -60,11 +60,12 @@ export function cli(srv, args) {
 }
 
 // Creates an account with `parcours user add`; returns its secret and password.
-export async function addUser(srv, { email, name = 'Test', role, territory, phone, password = 'un mot de passe de test' }) {
+export async function addUser(srv, { email, name = 'Test', role, territory, subTerritory, phone, password = 'un mot de passe de test' }) {
   const file = path.join(srv.dir, `pw-${email}`);
   writeFileSync(file, password + '\n');
   const args = ['user', 'add', '--email', email, '--name', name, '--role', role, '--password-file', file];
   if (territory) args.push('--territory', territory);
+  if (subTerritory) args.push('--sub-territory', subTerritory);
   if (phone) args.push('--phone', phone);
   const out = await cli(srv, args);
   const m = /^totp_uri=(otpauth:\/\/totp\/\S+)\n$/.exec(out);

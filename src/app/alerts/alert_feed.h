@@ -5,10 +5,18 @@
 // just wrote an event) AND every poll_interval, so events written by
 // another instance of the program over the same database reach this
 // instance's subscribers too. Each subscriber is a principal: it receives
-// only events of its territories (domain::InScope), in seq order, and a
+// only events of its territories (domain::InScope), and of its
+// sub-territories when it is narrowed to some, in seq order, and a
 // heartbeat (nullptr) every heartbeat_interval so idle connections stay
 // open through proxies. A subscriber whose delivery returns false is
 // dropped (its connection closed).
+//
+// A subscriber that reconnects gives the last seq it saw (the SSE
+// Last-Event-ID): it first receives, in order, the events of its scope
+// written after that seq and before the feed's cursor, then the live ones,
+// with no gap and no repeat. At most max_replay events are replayed; a
+// subscriber further behind gets the most recent max_replay (its page
+// reloads its list anyway).
 //
 // Thread-safe. Delivery runs on the feed's thread and must not block (the
 // HTTP layer only queues bytes for an asynchronous write).
@@ -18,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "core/status.h"
 #include "domain/access/access.h"
@@ -35,6 +44,7 @@ class AlertFeed {
     std::chrono::milliseconds poll_interval{1000};
     std::chrono::milliseconds heartbeat_interval{15000};
     int batch = 500;
+    int max_replay = 5000;
   };
   // Receives an event, or nullptr for a heartbeat; false: drop me.
   using Deliver = std::function<bool(const storage::AlertEventRecord*)>;
@@ -49,8 +59,10 @@ class AlertFeed {
   Status Start();
   void Stop();
 
-  // Returns an id for Unsubscribe.
-  std::uint64_t Subscribe(domain::Principal principal, Deliver deliver);
+  // Returns an id for Unsubscribe. after_seq: replay the events after it
+  // first (see above); nullopt: live events only.
+  std::uint64_t Subscribe(domain::Principal principal, Deliver deliver,
+                          std::optional<std::int64_t> after_seq = std::nullopt);
   void Unsubscribe(std::uint64_t id);
   // Reads the log now (an event was just written by this instance).
   void Nudge();

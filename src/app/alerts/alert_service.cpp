@@ -226,6 +226,20 @@ Result<AlertDetail> AlertService::Get(const domain::Principal& p, const std::str
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (directory_ != nullptr && d.screening && d.screening->commune_code) {
+    DirectoryQuery q;
+    q.commune_code = *d.screening->commune_code;
+    q.level = d.item.alert.level;
+    q.include_unpublished = true;  // professionals see every resource
+    q.limit = kNearbyResources;
+    auto found = directory_->Search(q);
+    if (found.ok() && found->items.empty() && q.level) {
+      q.level.reset();  // none of that level nearby: every level
+      found = directory_->Search(q);
+    }
+    // The list is a help to close the alert; without it the page still works.
+    if (found.ok()) d.nearby = std::move(found->items);
+  }
   return d;
 }
 

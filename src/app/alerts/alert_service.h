@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "app/directory/directory_search.h"
 #include "app/screening/recontact_service.h"
 #include "core/status.h"
 #include "domain/access/access.h"
@@ -73,6 +74,10 @@ struct AlertDetail {
   std::optional<ContactDetails> contact;    // only when asked for (audited)
   std::optional<ReporterDetails> reporter;  // third-party reports, with the contact
   std::vector<AlertEventItem> events;       // oldest first
+  // The directory's resources nearest the parent's commune (of the level of
+  // response when qualified with one), to close the alert as oriented
+  // towards one of them; empty without a directory or a commune.
+  std::vector<DirectoryItem> nearby;
 };
 
 // One command, typed. Fields not used by `type` are ignored.
@@ -105,6 +110,9 @@ bool IsInvalidTransition(const Status& st);
 // after noon), the unit of the unreachable floor.
 std::string HalfDayKey(std::string_view time_zone, domain::TimestampMs at);
 
+// Resources offered to close an alert as oriented.
+inline constexpr int kNearbyResources = 15;
+
 class AlertService {
  public:
   AlertService(const PathwayConfig& config, const RecontactGate& gate, storage::Storage& storage,
@@ -124,6 +132,8 @@ class AlertService {
   // Called after a command is committed (the live inbox reads the log now).
   // Set once, before serving.
   void SetOnEvent(std::function<void()> fn) { on_event_ = std::move(fn); }
+  // The directory Get lists nearby resources from (none when unset).
+  void SetDirectory(DirectorySearch* directory) { directory_ = directory; }
 
   // The deadline of an alert of `territory_code` qualified `urgency` at `at`.
   domain::TimestampMs Deadline(const std::string& territory_code, domain::Urgency urgency,
@@ -137,6 +147,7 @@ class AlertService {
   Random& random_;
   const Sealer& sealer_;
   std::function<void()> on_event_;
+  DirectorySearch* directory_ = nullptr;
 };
 
 // The "created" event written with a new alert, in the same transaction.

@@ -151,6 +151,27 @@ Result<OneTimeLink> AccountService::MakeLink(storage::Transaction& tx, const sto
   return link;
 }
 
+namespace {
+// Each sub-territory an account is narrowed to must exist in one of its
+// territories (`parcours subterritory set`): a typo would otherwise narrow
+// it to nothing, and it would never see an alert.
+Status CheckSubTerritories(storage::Transaction& tx, const storage::UserRecord& u) {
+  for (const auto& code : u.sub_territories) {
+    bool found = false;
+    for (const auto& t : u.territories) {
+      auto subs = tx.directory().ListSubTerritories(t);
+      if (!subs.ok()) return subs.status();
+      for (const auto& sub : *subs) found = found || sub.code == code;
+    }
+    if (!found) {
+      return Status::InvalidArgument(
+          "sub_territory", "no sub-territory '" + code + "' in the account's territories");
+    }
+  }
+  return Status::Ok();
+}
+}  // namespace
+
 Result<CreatedAccount> AccountService::CreateAccount(const NewAccount& a, std::string_view password,
                                                      std::string_view actor) {
   auto u = Validate(a);
@@ -167,6 +188,7 @@ Result<CreatedAccount> AccountService::CreateAccount(const NewAccount& a, std::s
   u->totp_sealed = sealer_.Seal(secret);
   u->created_at = u->updated_at = now;
   Status st = storage_.Transact([&](storage::Transaction& tx) -> Status {
+    PARCOURS_RETURN_IF_ERROR(CheckSubTerritories(tx, *u));
     PARCOURS_RETURN_IF_ERROR(tx.accounts().InsertUser(*u));
     return WriteAudit(tx, now,
                       {actor, "create", "user", u->id, FirstTerritory(*u), "role " + u->role});

@@ -1,5 +1,8 @@
 #include "app/consultation/consultation_service.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "app/auth/access_rules.h"
 #include "app/auth/audit.h"
 #include "app/clock.h"
@@ -13,9 +16,9 @@ namespace {
 // API order of the fields: the first error of a list is the one a client
 // reads in "error".
 Status InApiOrder(std::vector<FieldError> errors) {
-  return InvalidInOrder(std::move(errors),
-                        {"context", "instrument", "language", "respondent", "period",
-                         "child_age_weeks", "commune_code", "answers", "vulnerability"});
+  return InvalidInOrder(std::move(errors), {"context", "instrument", "language", "respondent",
+                                            "period", "child_age_weeks", "postcode", "commune_code",
+                                            "answers", "vulnerability"});
 }
 
 std::string AuditDetail(const storage::ConsultationRecord& c, bool item10) {
@@ -36,6 +39,12 @@ ConsultationService::ConsultationService(const PathwayConfig& config, storage::S
       random_(random),
       communes_(communes),
       directory_(directory) {}
+
+Result<std::vector<CommuneInfo>> ConsultationService::CommunesOfPostcode(
+    std::string_view postcode) const {
+  if (!IsPostcode(postcode)) return std::vector<CommuneInfo>{};
+  return communes_.ByPostcode(postcode);
+}
 
 Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal& p,
                                                         const ConsultationInput& in) {
@@ -69,24 +78,56 @@ Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal&
   }
   const domain::Territory* territory = nullptr;
   std::optional<CommuneInfo> commune;
-  if (!in.unreadable.Has("commune_code")) {
-    if (!in.commune_code || in.commune_code->empty()) {
-      add("commune_code", "give the INSEE code of the parent's commune", "missing");
-    } else if (!domain::IsWellFormedCommuneCode(*in.commune_code)) {
+  // Where the parent lives: the postcode, and the commune when several
+  // share it (or its INSEE code alone, for API clients that have it).
+  const bool has_code = in.commune_code && !in.commune_code->empty();
+  const bool has_postcode = in.postcode && !in.postcode->empty();
+  std::string place_field = has_code ? "commune_code" : "postcode";
+  if (in.unreadable.Has("commune_code") || in.unreadable.Has("postcode")) {
+    // reported as read
+  } else if (has_postcode && !IsPostcode(*in.postcode)) {
+    add("postcode", "a postcode has 5 digits, e.g. 59000", "format");
+  } else if (has_code) {
+    if (!domain::IsWellFormedCommuneCode(*in.commune_code)) {
       add("commune_code", "an INSEE commune code has 5 characters, e.g. 59350", "unknown");
     } else {
       auto found = communes_.ByCode(*in.commune_code);
       if (!found.ok()) return found.status();
       if (!*found) {
         add("commune_code", "unknown commune code", "unknown");
+      } else if (has_postcode) {
+        auto of_postcode = communes_.ByPostcode(*in.postcode);
+        if (!of_postcode.ok()) return of_postcode.status();
+        const bool listed =
+            std::any_of(of_postcode->begin(), of_postcode->end(),
+                        [&](const CommuneInfo& c) { return c.insee_code == (*found)->insee_code; });
+        if (listed) {
+          commune = **found;
+        } else {
+          add("commune_code", "not a commune of that postcode", "unknown");
+        }
       } else {
         commune = **found;
-        territory = &config_.territories().ForDepartment(commune->department_code);
-        if (territory->outside() || !domain::InScope(p, territory->code)) {
-          add("commune_code", "this commune is outside your territories", "scope");
-          territory = nullptr;
-        }
       }
+    }
+  } else if (has_postcode) {
+    auto of_postcode = communes_.ByPostcode(*in.postcode);
+    if (!of_postcode.ok()) return of_postcode.status();
+    if (of_postcode->empty()) {
+      add("postcode", "no commune is known for this postcode", "unknown");
+    } else if (of_postcode->size() == 1) {
+      commune = of_postcode->front();
+    } else {
+      add("commune_code", "several communes share this postcode: choose one", "choose");
+    }
+  } else {
+    add("postcode", "give the postcode of the parent's commune", "missing");
+  }
+  if (commune) {
+    territory = &config_.territories().ForDepartment(commune->department_code);
+    if (territory->outside() || !domain::InScope(p, territory->code)) {
+      add(place_field, "this commune is outside your territories", "scope");
+      territory = nullptr;
     }
   }
   std::optional<domain::ScoredAnswers> scored;
@@ -118,6 +159,15 @@ Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal&
   const domain::TimestampMs now = clock_.NowMs();
   storage::ScreeningRecord s;
   s.id = NewId(clock_, random_);
+  bool one_time = false;
+  if (in.submission_id) {
+    const auto made = IdTime(*in.submission_id);
+    if (made && IsScreeningId(*in.submission_id) && *made <= now + 60'000 &&
+        *made >= now - kSubmissionLifetimeMs) {
+      s.id = *in.submission_id;
+      one_time = true;
+    }
+  }
   s.created_at = now;
   s.instrument = in.instrument;
   s.language = in.language;
@@ -143,14 +193,46 @@ Result<ConsultationOutcome> ConsultationService::Submit(const domain::Principal&
   c.territory_code = territory->code;
   c.vulnerability = std::move(*factors);
 
+  // The form sent before: its first outcome (nothing written), or, when
+  // another account sent it, a conflict.
+  std::optional<std::pair<storage::ScreeningRecord, storage::ConsultationRecord>> first;
+  auto earlier = [&](storage::Transaction& tx) -> Status {
+    first.reset();
+    auto cr = tx.consultations().FindConsultation(s.id);
+    if (!cr.ok()) return cr.status();
+    if (!*cr) return Status::Ok();
+    if ((*cr)->professional_id != p.user_id) {
+      return Status(StatusCode::kConflict, "this form was already sent", "submission_id");
+    }
+    auto sr = tx.FindScreening(s.id);
+    if (!sr.ok()) return sr.status();
+    if (!*sr) return Status::Internal("consultation without its screening");
+    first.emplace(std::move(**sr), std::move(**cr));
+    return Status::Ok();
+  };
   Status st = storage_.Transact([&](storage::Transaction& tx) {
+    if (one_time) {
+      PARCOURS_RETURN_IF_ERROR(earlier(tx));
+      if (first) return Status::Ok();
+    }
     PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(s));
     PARCOURS_RETURN_IF_ERROR(tx.consultations().InsertConsultation(c));
     return WriteAudit(tx, now,
                       {p.user_id, "create", "screening", s.id, territory->code,
                        AuditDetail(c, s.item10_positive)});
   });
+  if (st.code() == StatusCode::kConflict && one_time && st.field() != "submission_id") {
+    // The same form sent twice at once: the other request inserted it.
+    st = storage_.Read(earlier);
+    if (st.ok() && !first)
+      st = Status(StatusCode::kConflict, "this form was already sent", "submission_id");
+  }
   if (!st.ok()) return st;
+  if (first) {
+    ConsultationOutcome out = Outcome(std::move(first->first), std::move(first->second));
+    out.repeated = true;
+    return out;
+  }
   return Outcome(std::move(s), std::move(c));
 }
 

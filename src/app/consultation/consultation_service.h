@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/clock.h"
 #include "app/directory/directory_search.h"
 #include "app/geography.h"
 #include "app/pathway_config.h"
@@ -50,6 +51,9 @@ class Random;
 inline constexpr std::string_view kConsultationSource = "consultation";
 // Resources listed with a result.
 inline constexpr int kConsultationResources = 5;
+// How long a consultation form's one-time id stays valid (a long
+// consultation, a form left open over lunch).
+inline constexpr domain::TimestampMs kSubmissionLifetimeMs = 12LL * 3600 * 1000;
 
 // nullopt: not given, or given but not a value of its type (`unreadable`
 // then says so when the caller could tell).
@@ -60,9 +64,18 @@ struct ConsultationInput {
   std::optional<domain::Respondent> respondent;
   std::optional<domain::Period> period;
   std::optional<int> child_age_weeks;
-  std::optional<std::string> commune_code;  // INSEE code of the parent's commune
-  domain::Answers answers;                  // one per item, display order
-  std::vector<std::string> vulnerability;   // factor codes
+  std::optional<std::string> postcode;  // of the parent's commune
+  // INSEE code of the parent's commune: needed only when several communes
+  // share the postcode (or instead of the postcode).
+  std::optional<std::string> commune_code;
+  domain::Answers answers;  // one per item, display order
+  // The form's one-time id (an id made by NewSubmissionId when the form was
+  // shown, at most kSubmissionLifetimeMs ago): it becomes the screening's
+  // id, so the same form sent again (Back, then Send; a double click)
+  // returns the screening made the first time instead of a second one.
+  // Ignored when malformed or too old; the API does not take one.
+  std::optional<std::string> submission_id;
+  std::vector<std::string> vulnerability;  // factor codes
   FieldErrors unreadable;
 };
 
@@ -77,6 +90,8 @@ struct ConsultationOutcome {
   std::vector<DirectoryItem> resources;
   // Nearest emergency services, when item 10 > 0.
   std::vector<DirectoryItem> emergency;
+  // The form had been sent before: this is the first outcome, unchanged.
+  bool repeated = false;
 };
 
 class ConsultationService {
@@ -87,15 +102,27 @@ class ConsultationService {
 
   // Field errors (API names, in this order): context, instrument, language,
   // respondent, period, child_age_weeks ("missing", "range", "prenatal"),
-  // commune_code ("missing", "unknown", "scope": outside the caller's
-  // territories), answers / answers[i] ("missing", "range"),
+  // postcode ("missing", "format", "unknown": no commune known, "scope":
+  // outside the caller's territories), commune_code ("unknown", "choose":
+  // several communes share the postcode, "scope" when given without a
+  // postcode), answers / answers[i] ("missing", "range"),
   // vulnerability[i] ("unknown"). kUnauthenticated / kForbidden before
   // anything is read.
+  // A form sent again (same submission_id) by the professional who sent it
+  // first returns the first outcome, with `repeated` set, and writes
+  // nothing; by anyone else, kConflict (field "submission_id").
   Result<ConsultationOutcome> Submit(const domain::Principal& p, const ConsultationInput& in);
+
+  // The communes sharing a postcode, for the form to offer a choice (empty
+  // for a malformed or unknown postcode). Public geography: no access rule.
+  Result<std::vector<CommuneInfo>> CommunesOfPostcode(std::string_view postcode) const;
 
   // A consultation screening of the caller's territories (audited read);
   // kNotFound for an unknown id, a self-screening, or another territory's.
   Result<ConsultationOutcome> Find(const domain::Principal& p, std::string_view screening_id);
+
+  // A new form's one-time id (see ConsultationInput::submission_id).
+  std::string NewSubmissionId() { return NewId(clock_, random_); }
 
   const PathwayConfig& config() const { return config_; }
 

@@ -167,6 +167,22 @@ json::object CommandForms(const WebContext& ctx, const app::AlertDetail& d) {
       ctx, "pro_alert_outcome_",
       {"oriented", "taken_in_charge", "unreachable", "refused", "duplicate", "wrong_number"}, "",
       false);
+  // Closing as oriented: the resources nearest the parent's commune.
+  json::array resources;
+  for (const auto& it : d.nearby) {
+    std::string label = it.record.resource.name;
+    if (!it.commune_name.empty()) label += " — " + it.commune_name;
+    if (it.distance_km) {
+      char km[32];
+      std::snprintf(km, sizeof km, " (%.1f km)", *it.distance_km);
+      std::string text(km);
+      for (char& c : text) c = c == '.' ? ',' : c;  // French decimals
+      label += text;
+    }
+    resources.push_back({{"value", std::to_string(it.record.id)}, {"label", std::move(label)}});
+  }
+  o["has_resources"] = !resources.empty();
+  o["resource_options"] = std::move(resources);
   return o;
 }
 
@@ -272,6 +288,10 @@ app::AlertCommandInput CommandFromForm(const FormData& f) {
                           "resource_id", "note", "reason"}) {
     auto v = f.Get(key);
     if (v && !v->empty()) body[key] = *v;
+  }
+  // The list of nearby resources, or another one by its number.
+  if (!body.contains("resource_id")) {
+    if (auto v = f.Get("resource_id_other"); v && !v->empty()) body["resource_id"] = *v;
   }
   app::AlertCommandInput in = AlertCommandFromJson(body);
   if (auto v = f.Get("version"); v && !v->empty()) {

@@ -233,6 +233,19 @@ std::string AlertEventFrame(const storage::AlertEventRecord& e) {
          "\nevent: alert\ndata: " + json::serialize(AlertEventJson(e)) + "\n\n";
 }
 
+namespace {
+// The Last-Event-ID header as a seq: 1 to 18 digits, nullopt otherwise.
+std::optional<std::int64_t> LastEventId(std::string_view v) {
+  if (v.empty() || v.size() > 18) return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+}  // namespace
+
 void RegisterAlertApiRoutes(Router& r, WebContext& ctx) {
   // Registered before /api/v1/alerts/{id}; a literal segment wins anyway.
   r.Add("GET", "/api/v1/alerts/stream", RouteAccess::Session(kAlertsRead), [&ctx](Request& req) {
@@ -243,22 +256,28 @@ void RegisterAlertApiRoutes(Router& r, WebContext& ctx) {
     resp.SetHeader("X-Accel-Buffering", "no");
     app::AlertFeed* feed = ctx.alert_feed.get();
     domain::Principal principal = *req.principal;
-    resp.stream = [feed, principal](const std::shared_ptr<StreamSink>& sink) {
+    // A reconnecting EventSource sends the last id it saw: the events it
+    // missed meanwhile come first. Anything but a plain number is ignored.
+    std::optional<std::int64_t> after = LastEventId(req.Header("last-event-id"));
+    resp.stream = [feed, principal, after](const std::shared_ptr<StreamSink>& sink) {
       // Tell EventSource to come back after 5 s if the connection drops.
       if (!sink->Send("retry: 5000\n: connected\n\n")) return;
-      feed->Subscribe(principal, [sink](const storage::AlertEventRecord* e) {
-        if (!sink->open()) return false;
-        if (e == nullptr) return sink->Send(": heartbeat\n\n");
-        // The feed delivers one event to every subscriber in turn on its one
-        // thread: the frame is serialised once per event, not per stream.
-        thread_local std::int64_t frame_seq = -1;
-        thread_local std::string frame;
-        if (e->seq != frame_seq) {
-          frame = AlertEventFrame(*e);
-          frame_seq = e->seq;
-        }
-        return sink->Send(frame);
-      });
+      feed->Subscribe(
+          principal,
+          [sink](const storage::AlertEventRecord* e) {
+            if (!sink->open()) return false;
+            if (e == nullptr) return sink->Send(": heartbeat\n\n");
+            // The feed delivers one event to every subscriber in turn on its one
+            // thread: the frame is serialised once per event, not per stream.
+            thread_local std::int64_t frame_seq = -1;
+            thread_local std::string frame;
+            if (e->seq != frame_seq) {
+              frame = AlertEventFrame(*e);
+              frame_seq = e->seq;
+            }
+            return sink->Send(frame);
+          },
+          after);
     };
     return resp;
   });

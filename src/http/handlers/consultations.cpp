@@ -112,6 +112,7 @@ std::string Anchor(const std::string& field) {
   if (field == "respondent") return "repondant";
   if (field == "period") return "periode";
   if (field == "child_age_weeks") return "age-enfant";
+  if (field == "postcode") return "code-postal";
   if (field == "commune_code") return "commune";
   if (field.starts_with("answers[")) {
     auto n = ParseInt(field.substr(8, field.size() - 9));
@@ -124,7 +125,7 @@ std::string Anchor(const std::string& field) {
 
 // The catalog text of one field error (French, the professional pages' language).
 std::string ErrorText(const WebContext& ctx, const FieldError& e) {
-  if (e.field == "child_age_weeks" || e.field == "commune_code") {
+  if (e.field == "child_age_weeks" || e.field == "commune_code" || e.field == "postcode") {
     const std::string reason = e.reason.empty() ? "range" : e.reason;
     return T(ctx, "pro_cons_err_" + e.field + "_" + reason);
   }
@@ -161,16 +162,35 @@ Response FormPage(WebContext& ctx, const Request& req, const FormData& f,
   v["periods"] =
       Choices(ctx, "pro_cons_period_", "periode", {"prenatal", "postnatal"}, f.Value("period"));
   v["child_age_weeks"] = f.Value("child_age_weeks");
-  v["commune_code"] = f.Value("commune_code");
+  v["postcode"] = f.Value("postcode");
+  // The form's one-time id: kept when the form comes back with errors
+  // (nothing was written), new for a new form.
+  v["submission_id"] = f.Value("submission_id").empty() ? ctx.consultations->NewSubmissionId()
+                                                        : f.Value("submission_id");
   auto field_error = [&](std::string_view field) -> std::string {
     for (const auto& e : errors) {
       if (e.field == field) return ErrorText(ctx, e);
     }
     return {};
   };
-  for (const char* field : {"context", "respondent", "period", "child_age_weeks", "commune_code"}) {
+  for (const char* field :
+       {"context", "respondent", "period", "child_age_weeks", "postcode", "commune_code"}) {
     v[std::string(field) + "_error"] = field_error(field);
   }
+  // Several communes share the postcode: the parent's is chosen from them.
+  json::array communes;
+  if (!errors.empty()) {
+    auto list = ctx.consultations->CommunesOfPostcode(f.Value("postcode"));
+    if (list.ok() && list->size() > 1) {
+      for (const auto& c : *list) {
+        communes.push_back({{"code", c.insee_code},
+                            {"name", c.name},
+                            {"selected", c.insee_code == f.Value("commune_code")}});
+      }
+    }
+  }
+  v["has_communes"] = !communes.empty();
+  v["communes"] = std::move(communes);
   const domain::Questionnaire* q = ctx.consultations->config().Questionnaire("epds", kLang);
   json::array items;
   if (q != nullptr) {
@@ -233,6 +253,9 @@ app::ConsultationInput ReadForm(const FormData& f) {
     in.child_age_weeks = ParseInt(age);
     if (!in.child_age_weeks) in.unreadable.Add("child_age_weeks", "must be a number", "range");
   }
+  const std::string postcode = f.Value("postcode");
+  if (!postcode.empty()) in.postcode = postcode;
+  if (!f.Value("submission_id").empty()) in.submission_id = f.Value("submission_id");
   const std::string commune = f.Value("commune_code");
   if (!commune.empty()) in.commune_code = commune;
   for (int i = 1; i <= 10; ++i) in.answers.push_back(ParseInt(f.Value("q" + std::to_string(i))));
@@ -246,11 +269,13 @@ json::object LevelView(const WebContext& ctx, domain::CareLevel l) {
           {"label", T(ctx, "pro_cons_level_" + std::string(domain::ToString(l)))}};
 }
 
-Response ResultPage(WebContext& ctx, const Request& req, const app::ConsultationOutcome& out) {
+Response ResultPage(WebContext& ctx, const Request& req, const app::ConsultationOutcome& out,
+                    bool repeated) {
   const domain::Orientation& o = out.orientation;
   const auto t = [&](const std::string& key) { return T(ctx, key); };
   json::object v;
   v["id"] = out.screening.id;
+  v["repeated"] = repeated;
   v["crisis"] = o.crisis;
   v["score"] = out.screening.score;
   v["band"] = T(ctx, "pro_cons_band_" + std::string(domain::ToString(out.screening.band)));
@@ -322,14 +347,19 @@ void RegisterConsultationRoutes(Router& r, WebContext& ctx) {
             }
             return FormPage(ctx, req, *form, out.status().field_errors(), 400);
           }
-          return SeeOther("/pro/consultations/" + out->screening.id);
+          // Sent again (Back, then Send): the result made the first time,
+          // said so on the page.
+          return SeeOther("/pro/consultations/" + out->screening.id +
+                          (out->repeated ? "?deja=1" : ""));
         });
 
   r.Add("GET", "/pro/consultations/{screening_id}", RouteAccess::Session(kConsultationsRead),
         [&ctx](Request& req) {
           auto out = ctx.consultations->Find(*req.principal, req.path_params.at("screening_id"));
           if (!out.ok()) return ctx.Error(req, out.status());
-          return ResultPage(ctx, req, *out);
+          auto q = ParseForm(req.query);
+          const bool repeated = q.ok() && q->Value("deja") == "1";
+          return ResultPage(ctx, req, *out, repeated);
         });
 }
 

@@ -9,6 +9,7 @@
 #include "http/cookie.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
+#include "http/handlers/fhir.h"
 #include "http/views/page_view.h"
 
 namespace parcours::http {
@@ -26,7 +27,11 @@ bool StateChanging(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
+// FHIR clients read errors as OperationOutcome resources, never pages.
+bool Fhir(const Request& req) { return req.path.starts_with("/fhir/"); }
+
 Response Unauthenticated(const WebContext& ctx, const Request& req) {
+  if (Fhir(req)) return FhirOutcome(401, "login", "a valid session is required");
   if (req.path.starts_with("/api/")) {
     return JsonError(401, "unauthenticated", "a valid session is required");
   }
@@ -37,6 +42,7 @@ Response Unauthenticated(const WebContext& ctx, const Request& req) {
 
 Response Forbidden(const WebContext& ctx, const Request& req, std::string_view code,
                    std::string_view message) {
+  if (Fhir(req)) return FhirOutcome(403, "forbidden", std::string(message));
   if (req.path.starts_with("/api/")) return JsonError(403, code, message);
   return ctx.ErrorPage(req, 403);
 }
@@ -76,7 +82,7 @@ std::optional<Response> GuardRoute(const WebContext& ctx, Request& req, const Ro
   const bool enrolment_route = access.kind == RouteAccess::Kind::kEnrolment;
   const bool enrolment_session = session->stage == app::kStageEnrolment;
   if (enrolment_route != enrolment_session) {
-    if (req.path.starts_with("/api/")) return Unauthenticated(ctx, req);
+    if (req.path.starts_with("/api/") || Fhir(req)) return Unauthenticated(ctx, req);
     // A half-open session goes on with its enrolment; a full one has none.
     return SeeOther(enrolment_session ? "/pro/enrolement" : "/pro");
   }

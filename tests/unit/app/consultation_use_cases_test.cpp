@@ -32,11 +32,15 @@ class Communes : public CommuneLookup {
   Result<std::vector<CommuneInfo>> ByPostcode(std::string_view postcode) const override {
     if (postcode == "59000") return std::vector<CommuneInfo>{{"59350", "Lille", "59"}};
     if (postcode == "76000") return std::vector<CommuneInfo>{{"76540", "Rouen", "76"}};
+    if (postcode == "59310") {
+      return std::vector<CommuneInfo>{{"59449", "Orchies", "59"}, {"59071", "Beuvry", "59"}};
+    }
     return std::vector<CommuneInfo>();
   }
   Result<std::optional<CommuneInfo>> ByCode(std::string_view code) const override {
     if (code == "59350") return std::optional<CommuneInfo>(CommuneInfo{"59350", "Lille", "59"});
     if (code == "76540") return std::optional<CommuneInfo>(CommuneInfo{"76540", "Rouen", "76"});
+    if (code == "59449") return std::optional<CommuneInfo>(CommuneInfo{"59449", "Orchies", "59"});
     if (code == "75056") return std::optional<CommuneInfo>(CommuneInfo{"75056", "Paris", "75"});
     return std::optional<CommuneInfo>();
   }
@@ -78,9 +82,14 @@ class ConsultationUseCases : public ::testing::Test {
     auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     config_ = std::make_unique<PathwayConfig>(std::move(*config));
+    AddProfessional("u-midwife", "sf@example.fr");
+  }
+
+  // A professional's account of Hauts-de-France.
+  void AddProfessional(const std::string& id, const std::string& email) {
     storage::UserRecord u;
-    u.id = "u-midwife";
-    u.email = "sf@example.fr";
+    u.id = id;
+    u.email = email;
     u.name = "Sage-femme";
     u.role = "professional";
     u.territories = {"hauts-de-france"};
@@ -248,8 +257,75 @@ TEST_F(ConsultationUseCases, TheCommuneMustBeInTheProfessionalsTerritories) {
   EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"commune_code:scope"}));
   in.commune_code.reset();
   out = Service(*db_).Submit(Midwife(), in);
-  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"commune_code:missing"}));
+  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"postcode:missing"}));
+  in.postcode = "76000";  // Rouen: one commune, in Normandie
+  out = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(out.status()), (std::vector<std::string>{"postcode:scope"}));
   EXPECT_EQ(Rows(), 0);
+}
+
+TEST_F(ConsultationUseCases, APostcodeGivesTheCommuneOrAsksWhichOne) {
+  ConsultationInput in = Valid();
+  in.commune_code.reset();
+  in.postcode = "59000";  // Lille alone
+  auto one = Service(*db_).Submit(Midwife(), in);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->screening.commune_code, "59350");
+  in.postcode = "59310";  // two communes
+  auto two = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(two.status()), (std::vector<std::string>{"commune_code:choose"}));
+  in.commune_code = "59350";  // Lille: not a commune of 59310
+  auto wrong = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(wrong.status()), (std::vector<std::string>{"commune_code:unknown"}));
+  in.commune_code = "59449";
+  auto chosen = Service(*db_).Submit(Midwife(), in);
+  ASSERT_TRUE(chosen.ok()) << chosen.status().ToString();
+  EXPECT_EQ(chosen->screening.commune_code, "59449");
+  const auto rows = Rows();
+  in.postcode = "590";
+  auto malformed = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(malformed.status()), (std::vector<std::string>{"postcode:format"}));
+  in.postcode = "59999";
+  in.commune_code.reset();
+  auto unknown = Service(*db_).Submit(Midwife(), in);
+  EXPECT_EQ(Fields(unknown.status()), (std::vector<std::string>{"postcode:unknown"}));
+  EXPECT_EQ(Rows(), rows);
+}
+
+TEST_F(ConsultationUseCases, AFormSentAgainReturnsTheFirstScreening) {
+  ConsultationService service = Service(*db_);
+  ConsultationInput in = Valid();
+  in.submission_id = service.NewSubmissionId();
+  auto first = service.Submit(Midwife(), in);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->screening.id, *in.submission_id);
+  EXPECT_FALSE(first->repeated);
+  const auto rows = Rows();
+  in.answers = kLow;  // changed after Back: still the first result
+  auto again = service.Submit(Midwife(), in);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->repeated);
+  EXPECT_EQ(again->screening, first->screening);
+  EXPECT_EQ(Rows(), rows);
+  // Another account with the same form id: a conflict, nothing written.
+  AddProfessional("u-other", "sf2@example.fr");
+  domain::Principal other = Midwife();
+  other.user_id = "u-other";
+  auto stolen = service.Submit(other, in);
+  EXPECT_EQ(stolen.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(stolen.status().field(), "submission_id");
+  EXPECT_EQ(Rows(), rows);
+  // A form id too old, or not an id: a new screening with an id of its own.
+  ConsultationInput late = Valid();
+  late.submission_id = service.NewSubmissionId();
+  clock_.Set(clock_.NowMs() + kSubmissionLifetimeMs + 1);
+  auto fresh = service.Submit(Midwife(), late);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_NE(fresh->screening.id, *late.submission_id);
+  late.submission_id = "zzzz";
+  auto junk = service.Submit(Midwife(), late);
+  ASSERT_TRUE(junk.ok());
+  EXPECT_NE(junk->screening.id, "zzzz");
 }
 
 TEST_F(ConsultationUseCases, OnlyProfessionalsAndOnlyTheirTerritories) {
