@@ -15,10 +15,17 @@
 # scheduler), so the figure is the sender's, not the HTTP server's.
 #
 # Usage: bench/outbox.sh [MESSAGES (100000)] [BLAST (5000)]
+# PARCOURS_BENCH_BIN=path/to/parcours skips the release build and measures
+# that binary instead (say which in the figures: an ASan build is slower).
 source "$(dirname "$0")/lib.sh"
 messages=${1:-100000}
 blast=${2:-5000}
-bench_build
+if [ -n "${PARCOURS_BENCH_BIN:-}" ]; then
+  PARCOURS=$PARCOURS_BENCH_BIN
+  mkdir -p "$BENCH_ROOT/build-release"
+else
+  bench_build
+fi
 work=$(mktemp -d "$BENCH_ROOT/build-release/bench-outbox.XXXXXX")
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
@@ -77,7 +84,7 @@ read -r mails mail_dups < <(tail -n +"$((mails_before + 1))" "$work/smtp.jsonl" 
 read -r sms sms_dups < <(tail -n +"$((sms_before + 1))" "$work/sms.jsonl" |
   python3 -c 'import sys,json,collections; c=collections.Counter(json.loads(l)["idempotency_key"] for l in sys.stdin); print(sum(c.values()), sum(v-1 for v in c.values()))')
 
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average before: $load (shared machine)"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average before: $load (shared machine), binary: $PARCOURS"
 printf '%-66s %12s\n' "what" "messages/s"
 printf '%-66s %12s\n' "SMTP sink, plain client blasting it (4 threads, $blast messages)" "$smtp_rate"
 printf '%-66s %12s\n' "SMS gateway, plain client blasting it (4 threads, $blast messages)" "$sms_rate"

@@ -21,6 +21,7 @@
 #include "app/pathway_config.h"
 #include "cli/cli_common.h"
 #include "core/log.h"
+#include "core/utc_time.h"
 #include "http/views/mail_renderer.h"
 #include "storage/storage.h"
 
@@ -49,14 +50,7 @@ std::string OwnerName() {
   return std::string(host) + ":" + std::to_string(::getpid()) + ":" + r;
 }
 
-std::string Iso(long long ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Iso(long long ms) { return core::UtcText(ms, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace
 

@@ -151,6 +151,7 @@ Result<int> OutboxSender::RunDue(domain::TimestampMs now) {
   if (workers == 1) return Drain(now);
   std::vector<Result<int>> results(static_cast<std::size_t>(workers), 0);
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(workers));
   for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] { results[static_cast<std::size_t>(w)] = Drain(now); });
   }

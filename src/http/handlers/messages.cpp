@@ -5,11 +5,11 @@
 // A message shows its channel, kind, territory, attempts and the server's
 // last answer: never its recipient or text (the payload stays sealed).
 #include <boost/json.hpp>
-#include <ctime>
 
 #include "app/auth/access_rules.h"
 #include "app/notify/alert_notices.h"
 #include "app/notify/outbox_admin.h"
+#include "core/utc_time.h"
 #include "http/form.h"
 #include "http/handlers/context.h"
 
@@ -17,15 +17,6 @@ namespace parcours::http {
 namespace {
 
 namespace json = boost::json;
-
-std::string FormatUtc(domain::TimestampMs ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
 
 Response MessagesPage(WebContext& ctx, Request& req) {
   auto q = ParseForm(req.query);
@@ -39,7 +30,7 @@ Response MessagesPage(WebContext& ctx, Request& req) {
   for (const auto& m : *rows) {
     json::object o;
     o["id"] = m.id;
-    o["created"] = FormatUtc(m.created_at);
+    o["created"] = core::UtcText(m.created_at, "%Y-%m-%d %H:%M UTC");
     o["kind"] = ctx.catalogs->Get("fr", "pro_messages_kind_" + m.kind);
     o["channel"] = ctx.catalogs->Get("fr", "pro_messages_channel_" + m.channel);
     o["territory"] = m.territory_code.empty() ? "—" : m.territory_code;

@@ -175,6 +175,7 @@ class PostgresOutbox final : public OutboxRepository, private TxnStatements {
     if (!r.ok()) return r.status();
     Rows q(r->get());
     std::vector<OutboxAttemptRecord> out;
+    out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       out.push_back(OutboxAttemptRecord{q.Text(i, 0), q.Int(i, 1), q.Text(i, 2), q.Text(i, 3)});
     }
