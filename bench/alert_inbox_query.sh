@@ -23,15 +23,7 @@ trap 'rm -rf "$work"' EXIT
 db="$work/inbox.db"
 "$PARCOURS" migrate --database "sqlite:$db" --share-dir "$BENCH_ROOT" >/dev/null 2>&1
 now=$(date +%s%3N)
-sqlite3 "$db" <<SQL
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $inbox)
-INSERT INTO alerts (id, reference, created_at, kind, territory_code, urgency, deadline_at, status,
-  crisis, updated_at, source)
-SELECT printf('bench%021d', i), printf('BENCH-%05d-%05d', i / 100000, i % 100000), $now - i * 1000,
-  'recontact', 'hauts-de-france', CASE i % 4 WHEN 0 THEN 'immediate' WHEN 1 THEN '24h' WHEN 2 THEN '72h' ELSE '7d' END,
-  $now + (i % 2000 - 1000) * 60000, CASE i % 5 WHEN 0 THEN 'closed' WHEN 1 THEN 'qualified' ELSE 'new' END,
-  0, $now, 'parent' FROM n;
-SQL
+insert_bench_alerts "$db" "$inbox" "$now"
 python3 - "$db" "$now" "$repeat" "$inbox" <<'PY'
 import sqlite3, statistics, sys, time
 db, now, repeat, inbox = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]

@@ -77,3 +77,19 @@ CONF
 }
 
 stop_nginx() { [ -n "${NGINX_DIR:-}" ] && nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -s stop 2>/dev/null || true; }
+
+# insert_bench_alerts DB COUNT NOW_MS: COUNT alerts of Hauts-de-France written
+# straight into a migrated SQLite file (what is measured is the reading of
+# them, not their inserts): urgencies and statuses in turn, deadlines
+# spread over ±1000 minutes around NOW_MS.
+insert_bench_alerts() {
+  sqlite3 "$1" <<SQL
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+INSERT INTO alerts (id, reference, created_at, kind, territory_code, urgency, deadline_at, status,
+  crisis, updated_at, source)
+SELECT printf('bench%021d', i), printf('BENCH-%05d-%05d', i / 100000, i % 100000), $3 - i * 1000,
+  'recontact', 'hauts-de-france', CASE i % 4 WHEN 0 THEN 'immediate' WHEN 1 THEN '24h' WHEN 2 THEN '72h' ELSE '7d' END,
+  $3 + (i % 2000 - 1000) * 60000, CASE i % 5 WHEN 0 THEN 'closed' WHEN 1 THEN 'qualified' ELSE 'new' END,
+  0, $3, 'parent' FROM n;
+SQL
+}

@@ -22,7 +22,9 @@
 #include "storage/consultation_repository.h"
 #include "storage/directory_repository.h"
 #include "storage/follow_up_repository.h"
+#include "storage/outbox_repository.h"
 #include "storage/records.h"
+#include "storage/reminder_repository.h"
 
 namespace parcours::storage::row_codec {
 
@@ -736,6 +738,86 @@ inline std::vector<ResourceRecord> InIdOrder(const std::vector<ResourceRecord>& 
     }
   }
   return out;
+}
+
+// --- outbox (V010) ----------------------------------------------------------
+
+template <class Row>
+OutboxMessageRecord ReadOutboxMessage(Row& q) {
+  OutboxMessageRecord m;
+  m.id = q.Text(0);
+  m.dedupe_key = q.Text(1);
+  m.channel = q.Text(2);
+  m.kind = q.Text(3);
+  m.territory_code = q.Text(4);
+  m.payload_sealed = q.Blob(5);
+  m.status = q.Text(6);
+  m.created_at = q.Int(7);
+  m.next_attempt_at = q.Int(8);
+  m.attempts = static_cast<int>(q.Int(9));
+  m.starts = static_cast<int>(q.Int(10));
+  m.lease_owner = q.OptText(11);
+  m.lease_until = q.Int(12);
+  m.last_error = q.OptText(13);
+  m.sent_at = q.OptInt64(14);
+  return m;
+}
+
+// Every column of outbox_messages, in the order ReadOutboxMessage reads them.
+template <class Binder>
+Binder& BindOutboxMessage(Binder& b, const OutboxMessageRecord& m) {
+  return b.Bind(m.id)
+      .Bind(m.dedupe_key)
+      .Bind(m.channel)
+      .Bind(m.kind)
+      .Bind(m.territory_code)
+      .Bind(m.payload_sealed)
+      .Bind(m.status)
+      .Bind(m.created_at)
+      .Bind(m.next_attempt_at)
+      .Bind(m.attempts)
+      .Bind(m.starts)
+      .Bind(m.lease_owner)
+      .Bind(m.lease_until)
+      .Bind(m.last_error)
+      .Bind(m.sent_at);
+}
+
+// --- reminders (V011) -------------------------------------------------------
+
+template <class Row>
+ReminderRecord ReadReminder(Row& q) {
+  ReminderRecord r;
+  r.id = q.Text(0);
+  r.screening_id = q.Text(1);
+  r.territory_code = q.Text(2);
+  r.created_at = q.Int(3);
+  r.due_at = q.Int(4);
+  r.channels = q.Text(5);
+  r.contact_sealed = q.Blob(6);
+  r.language = q.Text(7);
+  r.status = q.Text(8);
+  r.optout_hash = q.Text(9);
+  r.sent_at = q.OptInt64(10);
+  r.cancelled_at = q.OptInt64(11);
+  return r;
+}
+
+// Every column of reminders, in the order ReadReminder reads them.
+template <class Binder>
+Binder& BindReminder(Binder& b, const ReminderRecord& r) {
+  return b.Bind(r.id)
+      .Bind(r.screening_id)
+      .Bind(r.territory_code)
+      .Bind(r.created_at)
+      .Bind(r.due_at)
+      .Bind(r.channels)
+      .Bind(r.contact_sealed)
+      .Bind(r.language)
+      .Bind(r.status)
+      .Bind(r.optout_hash)
+      .Bind(r.sent_at)
+      .Bind(r.cancelled_at);
 }
 
 }  // namespace parcours::storage::row_codec

@@ -31,17 +31,8 @@ UserRecord User(std::string id, std::string email, std::string role,
   return u;
 }
 
-class AccountConformance : public ::testing::Test {
+class AccountConformance : public test_support::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
-  }
-
   Status Write(const std::function<Status(AccountRepository&)>& fn) {
     return store_->Transact([&](Transaction& tx) { return fn(tx.accounts()); });
   }
@@ -73,9 +64,6 @@ class AccountConformance : public ::testing::Test {
     });
     return ids;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(AccountConformance, UserRoundTripUpdateAndLookups) {

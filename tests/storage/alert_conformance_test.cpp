@@ -50,17 +50,8 @@ AlertEventRecord Event(std::string id, const AlertRecord& a, AlertEventType type
   return e;
 }
 
-class AlertConformance : public ::testing::Test {
+class AlertConformance : public test_support::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
-  }
-
   void Insert(const AlertRecord& a) {
     Status st = store_->Transact([&](Transaction& tx) { return tx.InsertAlert(a); });
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -99,9 +90,6 @@ class AlertConformance : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.ToString();
     return out;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(AlertConformance, NewColumnsRoundTrip) {

@@ -62,15 +62,11 @@ ConsultationRecord Consultation(std::string screening_id, ConsultationContext c,
   return r;
 }
 
-class ConsultationConformance : public ::testing::Test {
+class ConsultationConformance : public test_support::MigratedStorageTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    MigratedStorageTest::SetUp();
+    if (HasFatalFailure()) return;
     Status st = store_->Transact(
         [](Transaction& tx) { return tx.accounts().InsertUser(Midwife("u-midwife")); });
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -108,9 +104,6 @@ class ConsultationConformance : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.ToString();
     return out;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(ConsultationConformance, RoundTripsEveryField) {

@@ -77,17 +77,8 @@ ResourceRecord Minimal(std::string source, std::optional<std::string> key, std::
   return r;
 }
 
-class DirectoryConformance : public ::testing::Test {
+class DirectoryConformance : public test_support::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
-  }
-
   // Runs fn in a write transaction and expects success.
   void Write(const std::function<Status(DirectoryRepository&)>& fn) {
     Status st = store_->Transact([&](Transaction& tx) { return fn(tx.directory()); });
@@ -119,9 +110,6 @@ class DirectoryConformance : public ::testing::Test {
     });
     return out;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(DirectoryConformance, CommunesRoundTripAndLookups) {

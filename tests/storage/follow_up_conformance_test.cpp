@@ -55,15 +55,11 @@ FollowUpRecord Record(std::string id, std::string territory, std::string by) {
   return r;
 }
 
-class FollowUpConformance : public ::testing::Test {
+class FollowUpConformance : public test_support::MigratedStorageTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    MigratedStorageTest::SetUp();
+    if (HasFatalFailure()) return;
     MustWrite([](Transaction& tx) -> Status {
       PARCOURS_RETURN_IF_ERROR(tx.accounts().InsertUser(User("sf", "professional", "normandie")));
       PARCOURS_RETURN_IF_ERROR(
@@ -85,9 +81,6 @@ class FollowUpConformance : public ::testing::Test {
     Status st = store_->Read([&](Transaction& tx) { return fn(tx.follow_up()); });
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(FollowUpConformance, RecordRoundTripsAndDuplicateIsConflict) {

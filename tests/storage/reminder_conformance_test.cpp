@@ -47,15 +47,11 @@ ReminderRecord Reminder(std::string id, std::string screening_id, TimestampMs du
   return r;
 }
 
-class ReminderConformance : public ::testing::Test {
+class ReminderConformance : public test_support::MigratedStorageTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    MigratedStorageTest::SetUp();
+    if (HasFatalFailure()) return;
     Status st = store_->Transact([](Transaction& tx) -> Status {
       for (const char* id : {"s1", "s2", "s3", "s4"}) {
         PARCOURS_RETURN_IF_ERROR(tx.InsertScreening(Screening(id)));
@@ -90,9 +86,6 @@ class ReminderConformance : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.ToString();
     return out;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(ReminderConformance, InsertFindRoundTrip) {

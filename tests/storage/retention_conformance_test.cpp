@@ -37,16 +37,8 @@ AlertRecord Alert(std::string id, std::string status, TimestampMs updated) {
   return a;
 }
 
-class RetentionConformance : public ::testing::Test {
+class RetentionConformance : public test_support::MigratedStorageTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
-    auto s = OpenStorage(db_.url(), 4);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto v = store_->Migrate();
-    ASSERT_TRUE(v.ok()) << v.status().ToString();
-  }
   AlertRecord Find(const std::string& id) {
     AlertRecord out;
     Status st = store_->Read([&](Transaction& tx) -> Status {
@@ -70,9 +62,6 @@ class RetentionConformance : public ::testing::Test {
     if (!st.ok()) return st;
     return n;
   }
-
-  TestDatabase db_;
-  std::unique_ptr<Storage> store_;
 };
 
 TEST_F(RetentionConformance, ErasesContactsOfAlertsClosedBeforeTheLimitOnly) {

@@ -16,6 +16,10 @@
 #include <string>
 #include <string_view>
 
+#include <gtest/gtest.h>
+
+#include <memory>
+
 #include "storage/postgres/postgres_storage.h"
 #include "storage/sqlite/sqlite_internal.h"
 #include "storage/storage.h"
@@ -114,6 +118,24 @@ class TestDatabase {
   std::string schema_;
   std::filesystem::path temp_dir_;
   std::filesystem::path file_;
+};
+
+// A fixture with a fresh database (db_) and its storage, migrated (store_).
+// A suite that needs rows first calls MigratedStorageTest::SetUp() from its
+// own SetUp.
+class MigratedStorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(db_.setup().ok()) << db_.setup().ToString();
+    auto s = OpenStorage(db_.url(), 4);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    auto v = store_->Migrate();
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+  }
+
+  TestDatabase db_;
+  std::unique_ptr<Storage> store_;
 };
 
 }  // namespace parcours::storage::test_support

@@ -16,19 +16,12 @@
 
 #include "app/notify/outbox.h"
 #include "app/notify/scheduled_job.h"
+#include "app/seams.h"
 #include "core/status.h"
 #include "storage/reminder_repository.h"
 
-namespace parcours::storage {
-class Storage;
-class Transaction;
-}  // namespace parcours::storage
-
 namespace parcours::app {
 
-class Clock;
-class Random;
-class Sealer;
 class ScreeningService;
 struct ScreeningOutcome;
 

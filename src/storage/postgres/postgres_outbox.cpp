@@ -4,6 +4,7 @@
 
 #include "storage/codec.h"
 #include "storage/postgres/postgres_internal.h"
+#include "storage/row_codec.h"
 
 namespace parcours::storage::postgres_internal {
 namespace {
@@ -60,47 +61,13 @@ constexpr StatementDef kClaimSlot{"parcours_outbox_claim_slot",
                                   "INSERT INTO job_slots (job, slot, claimed_at) VALUES ($1,$2,$3) "
                                   "ON CONFLICT (job, slot) DO NOTHING RETURNING job"};
 
-OutboxMessageRecord ReadMessage(Row& q) {
-  OutboxMessageRecord m;
-  m.id = q.Text(0);
-  m.dedupe_key = q.Text(1);
-  m.channel = q.Text(2);
-  m.kind = q.Text(3);
-  m.territory_code = q.Text(4);
-  m.payload_sealed = q.Blob(5);
-  m.status = q.Text(6);
-  m.created_at = q.Int(7);
-  m.next_attempt_at = q.Int(8);
-  m.attempts = static_cast<int>(q.Int(9));
-  m.starts = static_cast<int>(q.Int(10));
-  m.lease_owner = q.OptText(11);
-  m.lease_until = q.Int(12);
-  m.last_error = q.OptText(13);
-  m.sent_at = q.OptInt64(14);
-  return m;
-}
-
 class PostgresOutbox final : public OutboxRepository, private TxnStatements {
  public:
   PostgresOutbox(PgConn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Result<bool> Enqueue(const OutboxMessageRecord& m) override {
     Params p;
-    p.Text(m.id)
-        .Text(m.dedupe_key)
-        .Text(m.channel)
-        .Text(m.kind)
-        .Text(m.territory_code)
-        .Bytes(m.payload_sealed)
-        .Text(m.status)
-        .Int(m.created_at)
-        .Int(m.next_attempt_at)
-        .Int(m.attempts)
-        .Int(m.starts)
-        .OptText(m.lease_owner)
-        .Int(m.lease_until)
-        .OptText(m.last_error)
-        .OptInt64(m.sent_at);
+    row_codec::BindOutboxMessage(p, m);
     return Changed(kEnqueue, p);
   }
 
@@ -159,7 +126,7 @@ class PostgresOutbox final : public OutboxRepository, private TxnStatements {
   Result<std::optional<OutboxMessageRecord>> Find(std::string_view id) override {
     Params p;
     p.Text(id);
-    return FindOne(kFind, p, ReadMessage, "outbox_messages");
+    return FindOne(kFind, p, row_codec::ReadOutboxMessage<Row>, "outbox_messages");
   }
 
   Result<std::vector<OutboxMessageRecord>> List(const OutboxQuery& query) override {
@@ -207,7 +174,7 @@ class PostgresOutbox final : public OutboxRepository, private TxnStatements {
     out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       Row row(q, i);
-      out.push_back(ReadMessage(row));
+      out.push_back(row_codec::ReadOutboxMessage<Row>(row));
     }
     if (q.corrupt()) return Track(Status::Internal("corrupt row in outbox_messages"));
     return out;

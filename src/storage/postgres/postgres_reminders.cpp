@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "storage/postgres/postgres_internal.h"
+#include "storage/row_codec.h"
 
 namespace parcours::storage::postgres_internal {
 namespace {
@@ -47,52 +48,24 @@ std::int64_t Affected(const PgResult& r) {
   return v;
 }
 
-ReminderRecord ReadReminder(Row& q) {
-  ReminderRecord r;
-  r.id = q.Text(0);
-  r.screening_id = q.Text(1);
-  r.territory_code = q.Text(2);
-  r.created_at = q.Int(3);
-  r.due_at = q.Int(4);
-  r.channels = q.Text(5);
-  r.contact_sealed = q.Blob(6);
-  r.language = q.Text(7);
-  r.status = q.Text(8);
-  r.optout_hash = q.Text(9);
-  r.sent_at = q.OptInt64(10);
-  r.cancelled_at = q.OptInt64(11);
-  return r;
-}
-
 class PostgresReminders : public ReminderRepository, private TxnStatements {
  public:
   PostgresReminders(PgConn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertReminder(const ReminderRecord& r) override {
     Params p;
-    p.Text(r.id)
-        .Text(r.screening_id)
-        .Text(r.territory_code)
-        .Int(r.created_at)
-        .Int(r.due_at)
-        .Text(r.channels)
-        .Bytes(r.contact_sealed)
-        .Text(r.language)
-        .Text(r.status)
-        .Text(r.optout_hash)
-        .OptInt64(r.sent_at)
-        .OptInt64(r.cancelled_at);
+    row_codec::BindReminder(p, r);
     return Exec(kInsert, p);
   }
 
   Result<std::optional<ReminderRecord>> FindReminder(std::string_view id) override {
-    return FindOne(kFind, Params().Text(id), ReadReminder, "reminders");
+    return FindOne(kFind, Params().Text(id), row_codec::ReadReminder<Row>, "reminders");
   }
   Result<std::optional<ReminderRecord>> FindReminderByScreening(std::string_view id) override {
-    return FindOne(kFindByScreening, Params().Text(id), ReadReminder, "reminders");
+    return FindOne(kFindByScreening, Params().Text(id), row_codec::ReadReminder<Row>, "reminders");
   }
   Result<std::optional<ReminderRecord>> FindReminderByOptOut(std::string_view hash) override {
-    return FindOne(kFindByOptOut, Params().Text(hash), ReadReminder, "reminders");
+    return FindOne(kFindByOptOut, Params().Text(hash), row_codec::ReadReminder<Row>, "reminders");
   }
 
   Result<std::vector<ReminderRecord>> ListDueReminders(domain::TimestampMs now,
@@ -104,7 +77,7 @@ class PostgresReminders : public ReminderRepository, private TxnStatements {
     out.reserve(static_cast<std::size_t>(q.size()));
     for (int i = 0; i < q.size(); ++i) {
       Row row(q, i);
-      out.push_back(ReadReminder(row));
+      out.push_back(row_codec::ReadReminder<Row>(row));
     }
     if (q.corrupt()) return Track(Status::Internal("corrupt row in reminders"));
     return out;

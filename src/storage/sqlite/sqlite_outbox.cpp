@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "storage/codec.h"
+#include "storage/row_codec.h"
 #include "storage/sqlite/sqlite_internal.h"
 
 namespace parcours::storage::sqlite_internal {
@@ -47,47 +48,13 @@ constexpr const char* kClaimSlot =
     "INSERT INTO job_slots (job, slot, claimed_at) VALUES (?,?,?) "
     "ON CONFLICT (job, slot) DO NOTHING";
 
-OutboxMessageRecord ReadMessage(const Stmt& q) {
-  OutboxMessageRecord m;
-  m.id = q.Text(0);
-  m.dedupe_key = q.Text(1);
-  m.channel = q.Text(2);
-  m.kind = q.Text(3);
-  m.territory_code = q.Text(4);
-  m.payload_sealed = q.Blob(5);
-  m.status = q.Text(6);
-  m.created_at = q.Int(7);
-  m.next_attempt_at = q.Int(8);
-  m.attempts = static_cast<int>(q.Int(9));
-  m.starts = static_cast<int>(q.Int(10));
-  m.lease_owner = q.OptText(11);
-  m.lease_until = q.Int(12);
-  m.last_error = q.OptText(13);
-  m.sent_at = q.OptInt64(14);
-  return m;
-}
-
 class SqliteOutbox final : public OutboxRepository, private TxnStatements {
  public:
   SqliteOutbox(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Result<bool> Enqueue(const OutboxMessageRecord& m) override {
     Stmt q(c_, kEnqueue);
-    q.Bind(m.id)
-        .Bind(m.dedupe_key)
-        .Bind(m.channel)
-        .Bind(m.kind)
-        .Bind(m.territory_code)
-        .Bind(m.payload_sealed)
-        .Bind(m.status)
-        .Bind(m.created_at)
-        .Bind(m.next_attempt_at)
-        .Bind(m.attempts)
-        .Bind(m.starts)
-        .Bind(m.lease_owner)
-        .Bind(m.lease_until)
-        .Bind(m.last_error)
-        .Bind(m.sent_at);
+    row_codec::BindOutboxMessage(q, m);
     PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
     return sqlite3_changes(c_.db()) == 1;
   }
@@ -99,7 +66,7 @@ class SqliteOutbox final : public OutboxRepository, private TxnStatements {
     Stmt q(c_, kClaim);
     q.Bind(due_before).Bind(lease_now).Bind(lease_now + lease_ms).Bind(owner).Bind(limit);
     std::vector<OutboxMessageRecord> out;
-    while (q.Step()) out.push_back(ReadMessage(q));
+    while (q.Step()) out.push_back(row_codec::ReadOutboxMessage<Stmt>(q));
     if (!q.ok()) return Note(q.status());
     // RETURNING gives no order: oldest due first, as the contract says.
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -146,14 +113,14 @@ class SqliteOutbox final : public OutboxRepository, private TxnStatements {
   Result<std::optional<OutboxMessageRecord>> Find(std::string_view id) override {
     Stmt q(c_, kFind);
     q.Bind(id);
-    return FindOne(q, ReadMessage);
+    return FindOne(q, row_codec::ReadOutboxMessage<Stmt>);
   }
 
   Result<std::vector<OutboxMessageRecord>> List(const OutboxQuery& query) override {
     Stmt q(c_, kList);
     q.Bind(query.status).Bind(query.territory).Bind(query.limit);
     std::vector<OutboxMessageRecord> out;
-    while (q.Step()) out.push_back(ReadMessage(q));
+    while (q.Step()) out.push_back(row_codec::ReadOutboxMessage<Stmt>(q));
     if (!q.ok()) return Note(q.status());
     return out;
   }

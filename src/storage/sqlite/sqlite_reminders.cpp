@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_reminders.h"
 
+#include "storage/row_codec.h"
 #include "storage/sqlite/sqlite_internal.h"
 
 namespace parcours::storage::sqlite_internal {
@@ -30,41 +31,13 @@ constexpr const char* kDeleteFinished =
     "DELETE FROM reminders WHERE (status = 'sent' AND sent_at < ?) "
     "OR (status = 'cancelled' AND cancelled_at < ?)";
 
-ReminderRecord ReadReminder(Stmt& q) {
-  ReminderRecord r;
-  r.id = q.Text(0);
-  r.screening_id = q.Text(1);
-  r.territory_code = q.Text(2);
-  r.created_at = q.Int(3);
-  r.due_at = q.Int(4);
-  r.channels = q.Text(5);
-  r.contact_sealed = q.Blob(6);
-  r.language = q.Text(7);
-  r.status = q.Text(8);
-  r.optout_hash = q.Text(9);
-  r.sent_at = q.OptInt64(10);
-  r.cancelled_at = q.OptInt64(11);
-  return r;
-}
-
 class SqliteReminders : public ReminderRepository, TxnStatements {
  public:
   SqliteReminders(Conn& c, Status* first_error) : TxnStatements(c, first_error) {}
 
   Status InsertReminder(const ReminderRecord& r) override {
     Stmt q(c_, kInsert);
-    q.Bind(r.id)
-        .Bind(r.screening_id)
-        .Bind(r.territory_code)
-        .Bind(r.created_at)
-        .Bind(r.due_at)
-        .Bind(r.channels)
-        .Bind(r.contact_sealed)
-        .Bind(r.language)
-        .Bind(r.status)
-        .Bind(r.optout_hash)
-        .Bind(r.sent_at)
-        .Bind(r.cancelled_at);
+    row_codec::BindReminder(q, r);
     return Note(q.Run());
   }
 
@@ -83,7 +56,7 @@ class SqliteReminders : public ReminderRepository, TxnStatements {
     Stmt q(c_, kListDue);
     q.Bind(now).Bind(limit);
     std::vector<ReminderRecord> out;
-    while (q.Step()) out.push_back(ReadReminder(q));
+    while (q.Step()) out.push_back(row_codec::ReadReminder<Stmt>(q));
     if (!q.ok()) return Note(q.status());
     return out;
   }
@@ -106,7 +79,7 @@ class SqliteReminders : public ReminderRepository, TxnStatements {
   Result<std::optional<ReminderRecord>> FindBy(const char* sql, std::string_view key) {
     Stmt q(c_, sql);
     q.Bind(key);
-    return FindOne(q, ReadReminder);
+    return FindOne(q, row_codec::ReadReminder<Stmt>);
   }
 
   // A scheduled → sent/cancelled change; kConflict when not scheduled. Not

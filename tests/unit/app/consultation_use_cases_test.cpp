@@ -19,6 +19,7 @@
 #include "failing_storage.h"
 #include "storage/sqlite/sqlite_internal.h"
 #include "storage/storage.h"
+#include "test_services.h"
 
 namespace parcours::app {
 namespace {
@@ -79,9 +80,8 @@ class ConsultationUseCases : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    config_ = std::make_unique<PathwayConfig>(std::move(*config));
+    config_ = testing::LoadPathway();
+    ASSERT_NE(config_, nullptr);
     AddProfessional("u-midwife", "sf@example.fr");
   }
 

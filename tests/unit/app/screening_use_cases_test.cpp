@@ -19,6 +19,7 @@
 #include "directory/directory_test_support.h"
 #include "failing_storage.h"
 #include "storage/sqlite/sqlite_internal.h"
+#include "test_services.h"
 
 namespace parcours::app {
 namespace {
@@ -80,12 +81,10 @@ class ScreeningUseCases : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    config_ = std::make_unique<PathwayConfig>(std::move(*config));
-    auto sealer = Sealer::FromHex(kKey);
-    ASSERT_TRUE(sealer.ok());
-    sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    config_ = testing::LoadPathway();
+    ASSERT_NE(config_, nullptr);
+    sealer_ = testing::SealerOf(kKey);
+    ASSERT_NE(sealer_, nullptr);
     // The shipped territories are closed: demo mode opens three (in the
     // database only), as `parcours demo load` does.
     auto opened = RecordDemoMode(*db_, *config_, clock_, PARCOURS_SOURCE_DIR);

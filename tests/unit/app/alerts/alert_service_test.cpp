@@ -8,6 +8,7 @@
 
 #include "../directory/directory_test_support.h"
 #include "../failing_storage.h"
+#include "../test_services.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "app/pathway_config.h"
@@ -28,12 +29,10 @@ class AlertServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    config_ = std::make_unique<PathwayConfig>(std::move(*config));
-    auto sealer = Sealer::FromHex(kKey);
-    ASSERT_TRUE(sealer.ok());
-    sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    config_ = testing::LoadPathway();
+    ASSERT_NE(config_, nullptr);
+    sealer_ = testing::SealerOf(kKey);
+    ASSERT_NE(sealer_, nullptr);
     gate_ = std::make_unique<RecontactGate>(nullptr, nullptr);
     storage::AlertRecord a;
     a.id = "01alert0000000000000000000";

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "../directory/directory_test_support.h"
+#include "../test_services.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "app/notify/outbox.h"
@@ -94,9 +95,8 @@ class AlertNoticesTest : public ::testing::Test {
     auto config = PathwayConfig::Load(share_.dir());
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     config_ = std::make_unique<PathwayConfig>(std::move(*config));
-    auto sealer = Sealer::FromHex(kKey);
-    ASSERT_TRUE(sealer.ok());
-    sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    sealer_ = testing::SealerOf(kKey);
+    ASSERT_NE(sealer_, nullptr);
     notices_ = std::make_unique<AlertNotices>(*config_, *sealer_, clock_, random_);
   }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../directory/directory_test_support.h"
+#include "../test_services.h"
 #include "app/notify/digest_job.h"
 #include "app/notify/purge_job.h"
 #include "app/pathway_config.h"
@@ -56,9 +57,8 @@ class Jobs : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto config = PathwayConfig::Load(PARCOURS_SOURCE_DIR);
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    config_ = std::make_unique<PathwayConfig>(std::move(*config));
+    config_ = testing::LoadPathway();
+    ASSERT_NE(config_, nullptr);
   }
   DigestJob Digest(std::vector<OutgoingMessage>& out) {
     return DigestJob(

@@ -14,6 +14,7 @@
 
 #include "../auth/test_clock.h"
 #include "../directory/directory_test_support.h"
+#include "../test_services.h"
 #include "app/crypto/sealer.h"
 #include "app/notify/message_renderer.h"
 #include "app/notify/outbox.h"
@@ -95,9 +96,8 @@ class OutboxSenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto sealer = Sealer::FromHex(kKey);
-    ASSERT_TRUE(sealer.ok());
-    sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    sealer_ = testing::SealerOf(kKey);
+    ASSERT_NE(sealer_, nullptr);
     options_.owner = "me";
     options_.max_attempts = 3;
     options_.backoff_base_ms = kBase;

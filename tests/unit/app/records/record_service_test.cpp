@@ -10,6 +10,7 @@
 
 #include "../directory/directory_test_support.h"
 #include "../failing_storage.h"
+#include "../test_services.h"
 #include "app/clock.h"
 #include "app/crypto/sealer.h"
 #include "app/records/record_service.h"
@@ -36,9 +37,8 @@ class RecordUseCases : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(db_.get(), nullptr);
-    auto sealer = Sealer::FromHex(kKey);
-    ASSERT_TRUE(sealer.ok());
-    sealer_ = std::make_unique<Sealer>(std::move(*sealer));
+    sealer_ = testing::SealerOf(kKey);
+    ASSERT_NE(sealer_, nullptr);
     Status st = (*db_).Transact([](storage::Transaction& tx) -> Status {
       auto user = [&](const char* id, const char* role, const char* territory) {
         storage::UserRecord u;
