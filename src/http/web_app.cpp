@@ -181,6 +181,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
   ctx.referrals = std::make_unique<app::ReferralService>(storage, clock, random, sealer);
   ctx.reminders = std::make_unique<app::ReminderService>(*ctx.screenings, storage, clock, random,
                                                          sealer, options.public_url);
+  ctx.reminders->SetChannels(options.notify.email_on(), options.notify.sms_on());
 
   if (options.scheduler) ctx.scheduler->Start();
 

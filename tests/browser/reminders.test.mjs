@@ -10,7 +10,7 @@ import { sqlite } from '../support/db.mjs';
 import { optOutToken } from '../support/reminders.mjs';
 
 const h = serverAndBrowser({
-  before, after, startServer: () => startServer({ args: ['--public-url', 'https://dpp.example'] }),
+  before, after, startServer: () => startServer({ args: ['--public-url', 'https://dpp.example', '--smtp-url', 'smtp://127.0.0.1:9', '--smtp-from', 'dpp@example.org', '--sms-gateway-url', 'http://127.0.0.1:9/sms', '--no-scheduler'] }),
 });
 
 async function checkAxe(page, name) {

@@ -9,8 +9,11 @@ import { startServer } from '../support/server.mjs';
 import { count, sqlite } from '../support/db.mjs';
 import { optOutToken } from '../support/reminders.mjs';
 
+// The channels a reminder can go by (nothing listens there: no reminder
+// comes due in these tests, and the sender is off).
+const CHANNELS = ['--smtp-url', 'smtp://127.0.0.1:9', '--smtp-from', 'dpp@example.org', '--sms-gateway-url', 'http://127.0.0.1:9/sms', '--no-scheduler'];
 let srv;
-before(async () => { srv = await startServer({ args: ['--public-url', 'https://dpp.example'] }); });
+before(async () => { srv = await startServer({ args: ['--public-url', 'https://dpp.example', ...CHANNELS] }); });
 after(async () => { await srv?.stop(); });
 
 const form = (o) => new URLSearchParams(o).toString();
@@ -58,7 +61,7 @@ test('the result page offers the reminder in French and English, quoting the mes
 });
 
 test('without public-url no reminder is offered (its links could not work)', async () => {
-  const bare = await startServer();
+  const bare = await startServer({ args: CHANNELS });
   try {
     const r = await resultPage(bare.base, 'fr', week1);
     assert.doesNotMatch(r.html, /rappel\/inscription/);
@@ -70,6 +73,33 @@ test('without public-url no reminder is offered (its links could not work)', asy
     assert.equal((await res.json()).error.field, 'reminder');
   } finally {
     await bare.stop();
+  }
+});
+
+test('only the channels this installation sends by are offered; none configured, no offer', async () => {
+  const none = await startServer({ args: ['--public-url', 'https://dpp.example'] });
+  try {
+    const r = await resultPage(none.base, 'fr', week1);
+    assert.doesNotMatch(r.html, /rappel\/inscription/, 'no e-mail, no SMS: no reminder promised');
+  } finally {
+    await none.stop();
+  }
+  const mailOnly = await startServer({ args: ['--public-url', 'https://dpp.example', '--smtp-url', 'smtp://127.0.0.1:9', '--smtp-from', 'dpp@example.org', '--no-scheduler'] });
+  try {
+    const r = await resultPage(mailOnly.base, 'fr', week1);
+    assert.match(r.html, /id="rm-by-email"/);
+    assert.doesNotMatch(r.html, /id="rm-by-sms"|id="rm-phone"/);
+    const res = await fetch(`${mailOnly.base}/api/v1/screenings/${r.id}/reminders`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channels: ['sms'], phone: '06 12 34 56 78', consent: true }),
+    });
+    assert.equal(res.status, 400);
+    const body = await res.json();
+    assert.equal(body.error.field, 'channels');
+    assert.match(body.error.message, /e-mail only/);
+    assert.equal(count(mailOnly.dbPath, 'reminders'), 0);
+  } finally {
+    await mailOnly.stop();
   }
 });
 

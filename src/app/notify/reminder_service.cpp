@@ -93,7 +93,9 @@ ReminderService::ReminderService(ScreeningService& screenings, storage::Storage&
 }
 
 std::optional<domain::TimestampMs> ReminderService::SendTime(const ScreeningOutcome& s) const {
-  if (public_url_.empty() || s.territory == nullptr) return std::nullopt;
+  if (public_url_.empty() || s.territory == nullptr || (!email_on_ && !sms_on_)) {
+    return std::nullopt;
+  }
   domain::ReminderInput in;
   in.period = s.record.period;
   in.child_age_weeks = s.record.child_age_weeks;
@@ -125,6 +127,10 @@ Result<ReminderReceipt> ReminderService::OptIn(const ReminderOptIn& in) {
   }
   ReminderContact c;
   if (!in.by_email && !in.by_sms) add("channels", "choose e-mail, text message or both");
+  if ((in.by_email && !email_on_) || (in.by_sms && !sms_on_)) {
+    add("channels", email_on_ ? "reminders are sent by e-mail only here"
+                              : "reminders are sent by text message only here");
+  }
   const std::string email(domain::TrimAscii(in.email));
   const std::string phone(domain::TrimAscii(in.phone));
   if (in.by_email) {

@@ -52,11 +52,13 @@ class ReminderService {
                   Random& random, const Sealer& sealer, std::string public_url);
 
   // When the reminder of this screening would be sent (due date moved into
-  // the decent local window), or nullopt when none is offered.
+  // the decent local window), or nullopt when none is offered (no date, no
+  // public address for the links, no channel configured).
   std::optional<domain::TimestampMs> SendTime(const ScreeningOutcome& s) const;
 
   // Every field at fault at once (kInvalidArgument, in this order):
-  // screening_id (unknown), channels (none chosen), email, phone, consent.
+  // screening_id (unknown), channels (none chosen, or one that is not
+  // configured), email, phone, consent.
   // A screening where no reminder is offered: kConflict, field "reminder".
   // A second opt-in for the same screening returns the first
   // (already_requested), whatever it asked. Audited (actor "parent").
@@ -70,6 +72,16 @@ class ReminderService {
 
   const std::string& public_url() const { return public_url_; }
 
+  // The channels this installation can send by (`smtp-url`,
+  // `sms-gateway-url`): only those are offered, and none at all (no
+  // reminder) when neither is configured. Off until set.
+  void SetChannels(bool email, bool sms) {
+    email_on_ = email;
+    sms_on_ = sms;
+  }
+  bool email_on() const { return email_on_; }
+  bool sms_on() const { return sms_on_; }
+
  private:
   ScreeningService& screenings_;
   storage::Storage& storage_;
@@ -77,6 +89,8 @@ class ReminderService {
   Random& random_;
   const Sealer& sealer_;
   std::string public_url_;
+  bool email_on_ = false;
+  bool sms_on_ = false;
 };
 
 // The opt-out token of reminder `id`, and the hash stored to find it.

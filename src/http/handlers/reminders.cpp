@@ -189,6 +189,9 @@ void AddReminderOffer(const WebContext& ctx, const PageTexts& t, const app::Scre
   o["rm_screening_id"] = s.record.id;
   o["rm_intro"] = t.Fill("rmd_intro", {{"when", t.LocalTime(s.territory->time_zone, *send_at)}});
   o["rm_sample"] = SampleText(t);
+  // Only the channels this installation sends by.
+  o["rm_email_on"] = ctx.reminders->email_on();
+  o["rm_sms_on"] = ctx.reminders->sms_on();
   if (typed != nullptr) {
     for (const auto& c : typed->All("channels")) {
       if (c == "email") o["rm_by_email"] = true;

@@ -88,7 +88,9 @@ class Reminders : public ::testing::Test {
   }
 
   ReminderService Service(storage::Storage& s, std::string public_url = "https://dpp.example") {
-    return ReminderService(*screenings_, s, clock_, random_, *sealer_, std::move(public_url));
+    ReminderService service(*screenings_, s, clock_, random_, *sealer_, std::move(public_url));
+    service.SetChannels(/*email=*/true, /*sms=*/true);
+    return service;
   }
 
   ReminderJob Job(std::vector<OutgoingMessage>& out, int fail_at = 0) {
