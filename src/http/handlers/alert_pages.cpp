@@ -179,7 +179,7 @@ json::object CommandForms(const WebContext& ctx, const app::AlertDetail& d) {
       for (char& c : text) c = c == '.' ? ',' : c;  // French decimals
       label += text;
     }
-    resources.push_back({{"value", std::to_string(it.record.id)}, {"label", std::move(label)}});
+    resources.push_back({{"value", std::to_string(it.record.id)}, {"label", label}});
   }
   o["has_resources"] = !resources.empty();
   o["resource_options"] = std::move(resources);
