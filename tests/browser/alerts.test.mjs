@@ -141,7 +141,7 @@ test('journey: item 10 → live inbox → qualify → failed attempt → contact
   const options = inbox.locator('#close-resource option');
   assert.ok(await options.count() > 1, 'nearby resources offered');
   const chosen = await options.nth(1).getAttribute('value');
-  assert.match(await options.nth(1).innerText(), / km\)$/);
+  assert.match(await options.nth(1).innerText(), /\d\u00a0km\)$/);
   await inbox.selectOption('#close-resource', chosen);
   await inbox.click('#form-close button[type=submit]');
   assert.match(await inbox.innerText('#statut'), /Clôturée/);

@@ -17,6 +17,7 @@
 #include "http/form.h"
 #include "http/handlers/alert_json.h"
 #include "http/handlers/context.h"
+#include "http/views/resource_view.h"
 
 namespace parcours::http {
 namespace {
@@ -173,11 +174,7 @@ json::object CommandForms(const WebContext& ctx, const app::AlertDetail& d) {
     std::string label = it.record.resource.name;
     if (!it.commune_name.empty()) label += " — " + it.commune_name;
     if (it.distance_km) {
-      char km[32];
-      std::snprintf(km, sizeof km, " (%.1f km)", *it.distance_km);
-      std::string text(km);
-      for (char& c : text) c = c == '.' ? ',' : c;  // French decimals
-      label += text;
+      label += " (" + FormatKm(*it.distance_km, T(ctx, "decimal_separator")) + ")";
     }
     resources.push_back({{"value", std::to_string(it.record.id)}, {"label", label}});
   }
