@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "storage/alert_repository.h"
+#include "storage/row_codec.h"
 
 namespace parcours::storage {
 
@@ -33,6 +34,24 @@ struct AlertRange {
   TimestampMs deadline_to = 0;
   int limit = 0;
 };
+
+// Binds a range query's parameters in the order both backends' SQL takes
+// them: territory, status, deadline_from, deadline_to, then the query's
+// urgency, sub_territory, source, emitter_user_id, flood_only, and the
+// range's limit. Binder: a backend's parameters (see row_codec.h).
+template <class Binder>
+Binder& BindAlertRange(Binder& b, const AlertQuery& q, const AlertRange& r) {
+  return b.Bind(r.territory)
+      .Bind(r.status)
+      .Bind(r.deadline_from)
+      .Bind(r.deadline_to)
+      .Bind(row_codec::OptName(q.urgency))
+      .Bind(q.sub_territory)
+      .Bind(row_codec::OptName(q.source))
+      .Bind(q.emitter_user_id)
+      .Bind(q.flood_only)
+      .Bind(r.limit);
+}
 
 // Runs `q` as index ranges through `run` (the backend's range query) and
 // merges their rows: overdue first, then by (deadline_at,

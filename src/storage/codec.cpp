@@ -1,6 +1,8 @@
 #include "storage/codec.h"
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 
 #include "core/log.h"
 
@@ -34,11 +36,18 @@ std::optional<std::vector<int>> DecodeIntList(std::string_view s) {
   return out;
 }
 
-std::optional<std::string> OutboxStatusAfter(std::string_view outcome) {
-  if (outcome == "sent") return "sent";
-  if (outcome == "retry") return "pending";
-  if (outcome == "failed") return "failed";
-  return std::nullopt;
+Result<std::string> OutboxStatusAfter(const OutboxAttemptRecord& attempt) {
+  const std::string& outcome = attempt.outcome;
+  if (outcome == "sent") return std::string("sent");
+  if (outcome == "retry") return std::string("pending");
+  if (outcome == "failed") return std::string("failed");
+  return Status::InvalidArgument("outcome", "unknown outcome " + outcome);
+}
+
+void SortClaimedDueFirst(std::vector<OutboxMessageRecord>& messages) {
+  std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
+  });
 }
 
 Status OutboxNotHeld(std::string_view id) {

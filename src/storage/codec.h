@@ -15,10 +15,13 @@ namespace parcours::storage {
 std::string EncodeIntList(const std::vector<int>& v);
 std::optional<std::vector<int>> DecodeIntList(std::string_view s);
 
-// The status of an outbox message after an attempt with this outcome
-// ("sent" → "sent", "retry" → "pending", "failed" → "failed"); nullopt for
-// another outcome.
-std::optional<std::string> OutboxStatusAfter(std::string_view outcome);
+// The status of an outbox message after this attempt ("sent" → "sent",
+// "retry" → "pending", "failed" → "failed"); kInvalidArgument for another
+// outcome.
+Result<std::string> OutboxStatusAfter(const OutboxAttemptRecord& attempt);
+// Claimed messages in the contract's order, oldest due first (then by id):
+// the backends' UPDATE … RETURNING gives them in no order.
+void SortClaimedDueFirst(std::vector<OutboxMessageRecord>& messages);
 // kConflict: the message's lease is not (or no longer) `owner`'s, or the
 // message is done.
 Status OutboxNotHeld(std::string_view id);

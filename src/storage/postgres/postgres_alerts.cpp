@@ -80,17 +80,7 @@ class PgAlerts : public AlertRepository, private TxnStatements {
   Result<std::vector<AlertRecord>> Search(const AlertQuery& in) override {
     return SearchAlertRanges(in, [&](const AlertRange& r) {
       Params p;
-      p.Text(r.territory)
-          .Text(r.status)
-          .Int(r.deadline_from)
-          .Int(r.deadline_to)
-          .OptText(OptName(in.urgency))
-          .OptText(in.sub_territory)
-          .OptText(OptName(in.source))
-          .OptText(in.emitter_user_id)
-          .Bool(in.flood_only)
-          .Int(r.limit);
-      return All(kSearchRange, p, ReadAlert<Row>, "alerts");
+      return All(kSearchRange, BindAlertRange(p, in, r), ReadAlert<Row>, "alerts");
     });
   }
 

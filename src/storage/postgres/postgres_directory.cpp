@@ -1,11 +1,11 @@
 #include "storage/postgres/postgres_directory.h"
 
-#include <algorithm>
 #include <limits>
 
 #include "domain/directory/commune_code.h"
 #include "domain/text/fold.h"
 #include "storage/postgres/postgres_internal.h"
+#include "storage/repository_steps.h"
 
 namespace parcours::storage::postgres_internal {
 namespace {
@@ -277,12 +277,8 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Params p;
-    p.Bool(published).Int(at).Int(*seq).OptText(f.kind).OptText(f.source).Text(
-        EncodeList(f.departments));
-    auto ids = All(kSetPublished, p, ReadInt, "resources");
-    if (!ids.ok()) return ids.status();
-    std::sort(ids->begin(), ids->end());
-    return ids;
+    repository_steps::BindPublication(p, f, published, at, *seq);
+    return repository_steps::Ascending(All(kSetPublished, p, ReadInt, "resources"));
   }
 
   Result<std::int64_t> CountResources(bool active_only) override {
@@ -319,35 +315,27 @@ class PostgresDirectory final : public DirectoryRepository, private TxnStatement
  private:
   // The value of a count or counter (0 when the row is missing).
   Result<std::int64_t> Count(const StatementDef& st) {
-    auto n = FindOne(st, Params(), ReadInt, "count");
-    if (!n.ok()) return n.status();
-    return n->value_or(0);
+    return repository_steps::ZeroIfMissing(FindOne(st, Params(), ReadInt, "count"));
   }
 
   // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
-    if (seq_) return *seq_;
-    auto n =
-        One(kNextSeq, Params(), ReadInt, "directory_counters", "directory_counters row missing");
-    if (!n.ok()) return n.status();
-    seq_ = *n;
-    return *seq_;
+    return seq_.Get([this] {
+      return One(kNextSeq, Params(), ReadInt, "directory_counters",
+                 "directory_counters row missing");
+    });
   }
 
   Result<std::vector<SubTerritoryRecord>> Subs(const StatementDef& st, const Params& p) {
-    auto out = All(st, p, ReadSubTerritory<Row>, "sub_territories");
-    if (!out.ok()) return out.status();
-    for (auto& s : *out) {
-      auto members = All(
-          kSubMembers, Params().Text(s.code), [](Row& r) { return r.Text(0); },
-          "sub_territory_members");
-      if (!members.ok()) return members.status();
-      s.members = std::move(*members);
-    }
-    return out;
+    return repository_steps::WithMembers(
+        All(st, p, ReadSubTerritory<Row>, "sub_territories"), [this](const std::string& code) {
+          return All(
+              kSubMembers, Params().Text(code), [](Row& r) { return r.Text(0); },
+              "sub_territory_members");
+        });
   }
 
-  std::optional<std::int64_t> seq_;
+  repository_steps::ChangeSeq seq_;
 };
 
 }  // namespace

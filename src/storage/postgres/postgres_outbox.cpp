@@ -1,7 +1,5 @@
 #include "storage/postgres/postgres_outbox.h"
 
-#include <algorithm>
-
 #include "storage/codec.h"
 #include "storage/postgres/postgres_internal.h"
 #include "storage/row_codec.h"
@@ -79,17 +77,14 @@ class PostgresOutbox final : public OutboxRepository, private TxnStatements {
     p.Int(due_before).Int(lease_now).Int(lease_now + lease_ms).Text(owner).Int(limit);
     auto out = Messages(kClaim, p);
     if (!out.ok()) return out;
-    // RETURNING gives no order: oldest due first, as the contract says.
-    std::sort(out->begin(), out->end(), [](const auto& a, const auto& b) {
-      return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
-    });
+    SortClaimedDueFirst(*out);
     return out;
   }
 
   Status Finish(std::string_view id, std::string_view owner, const OutboxAttemptRecord& attempt,
                 domain::TimestampMs next_attempt_at) override {
-    auto status = OutboxStatusAfter(attempt.outcome);
-    if (!status) return Status::InvalidArgument("outcome", "unknown outcome " + attempt.outcome);
+    auto status = OutboxStatusAfter(attempt);
+    if (!status.ok()) return status.status();
     const bool sent = attempt.outcome == "sent";
     Params p;
     p.Text(*status)

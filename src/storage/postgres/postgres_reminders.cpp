@@ -1,7 +1,5 @@
 #include "storage/postgres/postgres_reminders.h"
 
-#include <charconv>
-
 #include "storage/postgres/postgres_internal.h"
 #include "storage/row_codec.h"
 
@@ -40,13 +38,6 @@ constexpr StatementDef kDeleteFinished{
     "parcours_rem_delete_finished",
     "DELETE FROM reminders WHERE (status = 'sent' AND sent_at < $1) "
     "OR (status = 'cancelled' AND cancelled_at < $1)"};
-
-std::int64_t Affected(const PgResult& r) {
-  std::string_view n(PQcmdTuples(r.get()));
-  std::int64_t v = 0;
-  std::from_chars(n.data(), n.data() + n.size(), v);
-  return v;
-}
 
 class PostgresReminders : public ReminderRepository, private TxnStatements {
  public:
@@ -91,22 +82,15 @@ class PostgresReminders : public ReminderRepository, private TxnStatements {
   }
 
   Result<std::int64_t> DeleteFinishedReminders(domain::TimestampMs before) override {
-    auto r = Run(kDeleteFinished, Params().Int(before));
-    if (!r.ok()) return r.status();
-    return Affected(*r);
+    return ExecCount(kDeleteFinished, Params().Int(before));
   }
 
  private:
   // See the SQLite twin: kConflict when no longer scheduled, not recorded
   // as the transaction's error.
   Status Change(const StatementDef& st, std::string_view id, domain::TimestampMs at) {
-    auto r = Run(st, Params().Int(at).Text(id));
-    if (!r.ok()) return r.status();
-    if (Affected(*r) == 1) return Status::Ok();
-    auto e = Run(kExists, Params().Text(id));
-    if (!e.ok()) return e.status();
-    return PQntuples(e->get()) > 0 ? Status::Conflict("reminder is no longer scheduled")
-                                   : Status::NotFound("no such reminder");
+    return ExecGuarded(st, Params().Int(at).Text(id), kExists, id,
+                       "reminder is no longer scheduled", "no such reminder");
   }
 };
 

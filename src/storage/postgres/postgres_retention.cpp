@@ -1,7 +1,5 @@
 #include "storage/postgres/postgres_retention.h"
 
-#include <charconv>
-
 #include "storage/postgres/postgres_internal.h"
 
 namespace parcours::storage::postgres_internal {
@@ -30,12 +28,7 @@ class PostgresRetention : public RetentionRepository, private TxnStatements {
 
  private:
   Result<std::int64_t> Changed(const StatementDef& st, domain::TimestampMs before) {
-    auto r = Run(st, Params().Int(before));
-    if (!r.ok()) return r.status();
-    std::string_view n(PQcmdTuples(r->get()));
-    std::int64_t v = 0;
-    std::from_chars(n.data(), n.data() + n.size(), v);
-    return v;
+    return ExecCount(st, Params().Int(before));
   }
 };
 

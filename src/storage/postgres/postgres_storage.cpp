@@ -8,7 +8,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -32,6 +31,7 @@
 #include "storage/postgres/postgres_reminders.h"
 #include "storage/postgres/postgres_retention.h"
 #include "storage/transaction_repositories.h"
+#include "storage/write_queue.h"
 
 namespace parcours::storage {
 namespace {
@@ -321,11 +321,7 @@ class PostgresStorage : public Storage {
   }
 
   ~PostgresStorage() override {
-    {
-      core::MutexLock lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
+    queue_.Close();
     for (auto& t : executors_) t.join();
   }
 
@@ -395,14 +391,7 @@ class PostgresStorage : public Storage {
   Status Transact(const std::function<Status(Transaction&)>& fn) override {
     auto job = std::make_shared<Job>();
     job->fn = &fn;
-    std::future<Status> done = job->promise.get_future();
-    {
-      core::MutexLock lock(mu_);
-      if (stopping_) return Status::Unavailable("storage is closing");
-      queue_.push_back(job);
-    }
-    cv_.notify_one();
-    return done.get();
+    return queue_.Submit(std::move(job));
   }
 
   Status Read(const std::function<Status(Transaction&)>& fn) override {
@@ -448,16 +437,9 @@ class PostgresStorage : public Storage {
   void ExecutorLoop() {
     constexpr std::size_t kMaxBatch = 64;
     for (;;) {
-      std::vector<std::shared_ptr<Job>> batch;
-      {
-        core::MutexLock lock(mu_);
-        lock.Wait(cv_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping and drained
-        while (!queue_.empty() && batch.size() < kMaxBatch) {
-          batch.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-      }
+      std::vector<std::shared_ptr<Job>> batch =
+          queue_.TakeBatch(kMaxBatch, [](const Job&, const Job&) { return true; });
+      if (batch.empty()) return;  // closed and drained
       std::vector<Status> results = RunBatch(batch);
       for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->promise.set_value(results[i]);
     }
@@ -609,10 +591,7 @@ class PostgresStorage : public Storage {
   std::atomic<long long> commits_{0};
   std::atomic<long long> retried_batches_{0};
 
-  core::Mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mu_);
-  bool stopping_ GUARDED_BY(mu_) = false;
+  WriteQueue<Job> queue_;
   std::vector<std::thread> executors_;
 };
 

@@ -68,16 +68,7 @@ class SqliteAlerts : public AlertRepository, private TxnStatements {
   Result<std::vector<AlertRecord>> Search(const AlertQuery& in) override {
     return SearchAlertRanges(in, [&](const AlertRange& r) {
       Stmt q(c_, kSearchRange);
-      q.Bind(r.territory)
-          .Bind(r.status)
-          .Bind(r.deadline_from)
-          .Bind(r.deadline_to)
-          .Bind(OptName(in.urgency))
-          .Bind(in.sub_territory)
-          .Bind(OptName(in.source))
-          .Bind(in.emitter_user_id)
-          .Bind(in.flood_only)
-          .Bind(r.limit);
+      BindAlertRange(q, in, r);
       return All(q, ReadAlert<const Stmt>);
     });
   }

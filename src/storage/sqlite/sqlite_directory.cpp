@@ -1,9 +1,8 @@
 #include "storage/sqlite/sqlite_directory.h"
 
-#include <algorithm>
-
 #include "domain/directory/commune_code.h"
 #include "domain/text/fold.h"
+#include "storage/repository_steps.h"
 #include "storage/sqlite/sqlite_internal.h"
 
 namespace parcours::storage::sqlite_internal {
@@ -262,12 +261,8 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
     auto seq = Seq();
     if (!seq.ok()) return seq.status();
     Stmt q(c_, kSetPublished);
-    q.Bind(published).Bind(at).Bind(*seq).Bind(f.kind).Bind(f.source).Bind(
-        EncodeList(f.departments));
-    auto ids = All(q, ReadInt);
-    if (!ids.ok()) return ids.status();
-    std::sort(ids->begin(), ids->end());
-    return ids;
+    repository_steps::BindPublication(q, f, published, at, *seq);
+    return repository_steps::Ascending(All(q, ReadInt));
   }
 
   Result<std::int64_t> CountResources(bool active_only) override {
@@ -323,35 +318,27 @@ class SqliteDirectory final : public DirectoryRepository, private TxnStatements 
   // The value of a count or counter (0 when the row is missing).
   Result<std::int64_t> Count(const char* sql) {
     Stmt q(c_, sql);
-    auto n = FindOne(q, ReadInt);
-    if (!n.ok()) return n.status();
-    return n->value_or(0);
+    return repository_steps::ZeroIfMissing(FindOne(q, ReadInt));
   }
 
   // This transaction's change sequence number, taken on first use.
   Result<std::int64_t> Seq() {
-    if (seq_) return *seq_;
-    Stmt q(c_, kNextSeq);
-    auto n = One(q, ReadInt, "directory_counters row missing");
-    if (!n.ok()) return n.status();
-    seq_ = *n;
-    return *seq_;
+    return seq_.Get([this] {
+      Stmt q(c_, kNextSeq);
+      return One(q, ReadInt, "directory_counters row missing");
+    });
   }
 
   Result<std::vector<SubTerritoryRecord>> Subs(Stmt& q) {
-    auto out = All(q, ReadSubTerritory<const Stmt>);
-    if (!out.ok()) return out.status();
-    for (auto& s : *out) {
-      Stmt m(c_, kSubMembers);
-      m.Bind(s.code);
-      auto members = All(m, [](const Stmt& r) { return r.Text(0); });
-      if (!members.ok()) return members.status();
-      s.members = std::move(*members);
-    }
-    return out;
+    return repository_steps::WithMembers(All(q, ReadSubTerritory<const Stmt>),
+                                         [this](const std::string& code) {
+                                           Stmt m(c_, kSubMembers);
+                                           m.Bind(code);
+                                           return All(m, [](const Stmt& r) { return r.Text(0); });
+                                         });
   }
 
-  std::optional<std::int64_t> seq_;
+  repository_steps::ChangeSeq seq_;
 };
 
 }  // namespace

@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-
 #include "storage/codec.h"
 #include "storage/row_codec.h"
 #include "storage/sqlite/sqlite_internal.h"
@@ -68,17 +66,14 @@ class SqliteOutbox final : public OutboxRepository, private TxnStatements {
     std::vector<OutboxMessageRecord> out;
     while (q.Step()) out.push_back(row_codec::ReadOutboxMessage<Stmt>(q));
     if (!q.ok()) return Note(q.status());
-    // RETURNING gives no order: oldest due first, as the contract says.
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
-    });
+    SortClaimedDueFirst(out);
     return out;
   }
 
   Status Finish(std::string_view id, std::string_view owner, const OutboxAttemptRecord& attempt,
                 domain::TimestampMs next_attempt_at) override {
-    auto status = OutboxStatusAfter(attempt.outcome);
-    if (!status) return Status::InvalidArgument("outcome", "unknown outcome " + attempt.outcome);
+    auto status = OutboxStatusAfter(attempt);
+    if (!status.ok()) return status.status();
     Stmt q(c_, kFinish);
     q.Bind(*status)
         .Bind(next_attempt_at)

@@ -71,8 +71,7 @@ class SqliteReminders : public ReminderRepository, TxnStatements {
   Result<std::int64_t> DeleteFinishedReminders(domain::TimestampMs before) override {
     Stmt q(c_, kDeleteFinished);
     q.Bind(before).Bind(before);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-    return static_cast<std::int64_t>(sqlite3_changes(c_.db()));
+    return WriteCount(q);
   }
 
  private:
@@ -86,18 +85,9 @@ class SqliteReminders : public ReminderRepository, TxnStatements {
   // recorded as the transaction's error: the caller decides (a lost race is
   // expected with several instances).
   Status Change(const char* sql, std::string_view id, domain::TimestampMs at) {
-    {
-      Stmt q(c_, sql);
-      q.Bind(at).Bind(id);
-      PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-      if (sqlite3_changes(c_.db()) == 1) return Status::Ok();
-    }
-    Stmt e(c_, kExists);
-    e.Bind(id);
-    const bool exists = e.Step();
-    if (!e.ok()) return Note(e.status());
-    return exists ? Status::Conflict("reminder is no longer scheduled")
-                  : Status::NotFound("no such reminder");
+    Stmt q(c_, sql);
+    q.Bind(at).Bind(id);
+    return WriteGuarded(q, kExists, id, "reminder is no longer scheduled", "no such reminder");
   }
 };
 

@@ -28,8 +28,7 @@ class SqliteRetention : public RetentionRepository, TxnStatements {
   Result<std::int64_t> Changed(const char* sql, domain::TimestampMs before) {
     Stmt q(c_, sql);
     q.Bind(before);
-    PARCOURS_RETURN_IF_ERROR(Note(q.Run()));
-    return static_cast<std::int64_t>(sqlite3_changes(c_.db()));
+    return WriteCount(q);
   }
 };
 

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <future>
 #include <map>
@@ -26,6 +25,7 @@
 #include "storage/sqlite/sqlite_reminders.h"
 #include "storage/sqlite/sqlite_retention.h"
 #include "storage/transaction_repositories.h"
+#include "storage/write_queue.h"
 
 namespace parcours::storage {
 namespace {
@@ -183,11 +183,7 @@ class SqliteStorage : public Storage {
   }
 
   ~SqliteStorage() override {
-    {
-      core::MutexLock lock(mu_);
-      stopping_ = true;
-    }
-    cv_.notify_all();
+    queue_.Close();
     writer_thread_.join();
   }
 
@@ -259,14 +255,7 @@ class SqliteStorage : public Storage {
   Status Transact(const std::function<Status(Transaction&)>& fn) override {
     auto job = std::make_shared<Job>();
     job->fn = &fn;
-    std::future<Status> done = job->promise.get_future();
-    {
-      core::MutexLock lock(mu_);
-      if (stopping_) return Status::Unavailable("storage is closing");
-      queue_.push_back(job);
-    }
-    cv_.notify_one();
-    return done.get();
+    return queue_.Submit(std::move(job));
   }
 
   Status Read(const std::function<Status(Transaction&)>& fn) override {
@@ -309,14 +298,7 @@ class SqliteStorage : public Storage {
   Status RunOnWriter(std::function<Status(Conn&)> raw) {
     auto job = std::make_shared<Job>();
     job->raw = std::move(raw);
-    std::future<Status> done = job->promise.get_future();
-    {
-      core::MutexLock lock(mu_);
-      if (stopping_) return Status::Unavailable("storage is closing");
-      queue_.push_back(job);
-    }
-    cv_.notify_one();
-    return done.get();
+    return queue_.Submit(std::move(job));
   }
 
   // Group commit: everything queued while the previous commit was syncing
@@ -324,21 +306,10 @@ class SqliteStorage : public Storage {
   void WriterLoop() {
     constexpr std::size_t kMaxBatch = 512;
     for (;;) {
-      std::vector<std::shared_ptr<Job>> batch;
-      {
-        core::MutexLock lock(mu_);
-        lock.Wait(cv_, [this]() REQUIRES(mu_) { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping and drained
-        if (queue_.front()->raw) {
-          batch.push_back(queue_.front());
-          queue_.pop_front();
-        } else {
-          while (!queue_.empty() && !queue_.front()->raw && batch.size() < kMaxBatch) {
-            batch.push_back(queue_.front());
-            queue_.pop_front();
-          }
-        }
-      }
+      // A raw job runs alone; transaction callers join each other.
+      std::vector<std::shared_ptr<Job>> batch = queue_.TakeBatch(
+          kMaxBatch, [](const Job& first, const Job& next) { return !first.raw && !next.raw; });
+      if (batch.empty()) return;  // closed and drained
       if (batch.front()->raw) {
         Status st;
         try {
@@ -432,10 +403,7 @@ class SqliteStorage : public Storage {
   std::unique_ptr<Conn> writer_;  // used only by writer_thread_
   const int read_pool_size_;
 
-  core::Mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::shared_ptr<Job>> queue_ GUARDED_BY(mu_);
-  bool stopping_ GUARDED_BY(mu_) = false;
+  WriteQueue<Job> queue_;
   std::thread writer_thread_;
   std::atomic<long long> commits_{0};
 
