@@ -11,6 +11,7 @@
 #include "app/crypto/sealer.h"
 #include "app/pathway_config.h"
 #include "app/recontact_gate.h"
+#include "domain/common/json_document.h"
 #include "domain/pathway/opening_hours.h"
 #include "storage/storage.h"
 
@@ -92,15 +93,10 @@ std::string EncodeReporter(const ReporterDetails& r) {
 }
 
 Result<ReporterDetails> DecodeReporter(std::string_view json) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return Status::Internal("sealed reporter is not a JSON object");
-  const auto& o = v.as_object();
-  auto text = [&](const char* k) -> std::string {
-    const auto* x = o.if_contains(k);
-    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
-  return ReporterDetails{text("name"), text("relation"), text("phone"), text("email")};
+  auto o = domain::ParseStoredObject(json, "sealed reporter is not a JSON object");
+  if (!o.ok()) return o.status();
+  return ReporterDetails{domain::StringOr(*o, "name"), domain::StringOr(*o, "relation"),
+                         domain::StringOr(*o, "phone"), domain::StringOr(*o, "email")};
 }
 
 AlertService::AlertService(const PathwayConfig& config, const RecontactGate& gate,

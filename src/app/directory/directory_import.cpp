@@ -287,6 +287,14 @@ Status RunImport(storage::Storage& storage, const ImportOptions& options,
   return options.dry_run ? storage::TransactAndRollBack(storage, fn) : storage.Transact(fn);
 }
 
+// The summary of an import of `source` before anything is read.
+ImportSummary EmptySummary(const char* source, const ImportOptions& options) {
+  ImportSummary s;
+  s.source = source;
+  s.dry_run = options.dry_run;
+  return s;
+}
+
 Status Finalise(Status st, ImportSummary* s, std::chrono::steady_clock::time_point start) {
   s->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return st;
@@ -297,13 +305,9 @@ Status Finalise(Status st, ImportSummary* s, std::chrono::steady_clock::time_poi
 Result<ImportSummary> ImportRpps(storage::Storage& storage, const Clock& clock,
                                  const std::string& path, const ImportOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  ImportSummary s;
-  s.source = "rpps";
-  s.dry_run = options.dry_run;
+  ImportSummary s = EmptySummary("rpps", options);
   Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
-    s = ImportSummary{};
-    s.source = "rpps";
-    s.dry_run = options.dry_run;
+    s = EmptySummary("rpps", options);  // a retried transaction starts afresh
     ResourceImport imp(tx.directory(), "rpps", options, clock.NowMs(), &s,
                        options.publish_new.value_or(false));
     std::int64_t current_line = 0;
@@ -335,9 +339,7 @@ Result<ImportSummary> ImportRpps(storage::Storage& storage, const Clock& clock,
 Result<ImportSummary> ImportFiness(storage::Storage& storage, const Clock& clock,
                                    const std::string& path, const ImportOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  ImportSummary s;
-  s.source = "finess";
-  s.dry_run = options.dry_run;
+  ImportSummary s = EmptySummary("finess", options);
   // Parse first (FINESS is small: ~100 000 rows, a few thousand kept), then
   // write in one transaction.
   std::vector<LineError> parse_errors;
@@ -351,9 +353,7 @@ Result<ImportSummary> ImportFiness(storage::Storage& storage, const Clock& clock
   const domain::ImportCounts parsed = collector.counts();
 
   Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
-    s = ImportSummary{};
-    s.source = "finess";
-    s.dry_run = options.dry_run;
+    s = EmptySummary("finess", options);  // a retried transaction starts afresh
     s.encoding = std::string(domain::ToString(*enc));
     ResourceImport imp(tx.directory(), "finess", options, clock.NowMs(), &s,
                        options.publish_new.value_or(true));
@@ -401,13 +401,9 @@ Result<ImportSummary> ImportCommunes(storage::Storage& storage, const std::strin
   if (format != "csv" && format != "etalab-json") {
     return Status::InvalidArgument("format", "format must be csv or etalab-json");
   }
-  ImportSummary s;
-  s.source = "communes";
-  s.dry_run = options.dry_run;
+  ImportSummary s = EmptySummary("communes", options);
   Status st = RunImport(storage, options, [&](storage::Transaction& tx) -> Status {
-    s = ImportSummary{};
-    s.source = "communes";
-    s.dry_run = options.dry_run;
+    s = EmptySummary("communes", options);  // a retried transaction starts afresh
     auto& dir = tx.directory();
     Status failure;
     auto on_error = [&](const LineError& e) {

@@ -19,6 +19,19 @@ bool Covers(const storage::UserRecord& u, const std::string& sub) {
                                                 sub) != u.sub_territories.end();
 }
 
+// A message of kind (and template) `kind` to the professionals about alert
+// `a`, in French (the professional side's language), linking to the inbox;
+// the caller sets channel, recipient and dedupe key.
+OutgoingMessage InboxNotice(const storage::AlertRecord& a, const char* kind) {
+  OutgoingMessage m;
+  m.kind = kind;
+  m.territory_code = a.territory_code;
+  m.language = "fr";
+  m.template_name = kind;
+  m.vars = {{"path", kInboxPath}};
+  return m;
+}
+
 Result<std::vector<storage::UserRecord>> ActiveUsers(storage::Transaction& tx,
                                                      const std::string& territory,
                                                      domain::Role role) {
@@ -51,12 +64,7 @@ Result<int> AlertNotices::AlertCreated(storage::Transaction& tx,
   int n = 0;
   for (const auto& u : on_duty) {
     const std::string key = "alert/" + a.id + "/created/" + u.id + "/";
-    OutgoingMessage m;
-    m.kind = "alert_new";
-    m.territory_code = a.territory_code;
-    m.language = "fr";
-    m.template_name = "alert_new";
-    m.vars = {{"path", kInboxPath}};
+    OutgoingMessage m = InboxNotice(a, "alert_new");
     if (!u.email.empty()) {
       m.dedupe_key = key + "email";
       m.channel = "email";
@@ -79,12 +87,7 @@ Result<int> AlertNotices::Escalated(storage::Transaction& tx, const storage::Ale
                                     int level) const {
   const std::string key = "alert/" + a.id + "/escalated/" + std::to_string(a.deadline_at) + "/" +
                           std::to_string(level) + "/";
-  OutgoingMessage m;
-  m.kind = "alert_overdue";
-  m.territory_code = a.territory_code;
-  m.language = "fr";
-  m.template_name = "alert_overdue";
-  m.vars = {{"path", kInboxPath}};
+  OutgoingMessage m = InboxNotice(a, "alert_overdue");
   m.channel = "email";
   int n = 0;
   if (level == 1) {

@@ -9,6 +9,7 @@
 #include "app/crypto/sealer.h"
 #include "app/notify/alert_notices.h"
 #include "domain/common/contact.h"
+#include "domain/common/json_document.h"
 #include "domain/pathway/opening_hours.h"
 #include "storage/directory_repository.h"
 #include "storage/storage.h"
@@ -146,23 +147,17 @@ std::string EncodeContact(const ContactDetails& c) {
 }
 
 Result<ContactDetails> DecodeContact(std::string_view json) {
-  std::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return Status::Internal("corrupt contact details");
-  const auto& o = v.as_object();
+  auto o = domain::ParseStoredObject(json, "corrupt contact details");
+  if (!o.ok()) return o.status();
   ContactDetails c;
-  auto text = [&](const char* k) -> std::string {
-    const auto* x = o.if_contains(k);
-    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
-  c.name = text("name");
-  c.phone = text("phone");
-  c.email = text("email");
-  c.caller_intro = text("caller_intro");
-  c.language = text("language");
-  const auto* m = o.if_contains("may_leave_message");
+  c.name = domain::StringOr(*o, "name");
+  c.phone = domain::StringOr(*o, "phone");
+  c.email = domain::StringOr(*o, "email");
+  c.caller_intro = domain::StringOr(*o, "caller_intro");
+  c.language = domain::StringOr(*o, "language");
+  const auto* m = o->if_contains("may_leave_message");
   c.may_leave_message = m != nullptr && m->is_bool() && m->as_bool();
-  if (const auto* s = o.if_contains("slots"); s != nullptr && s->is_array()) {
+  if (const auto* s = o->if_contains("slots"); s != nullptr && s->is_array()) {
     for (const auto& x : s->as_array()) {
       if (x.is_string()) c.slots.emplace_back(x.as_string());
     }

@@ -14,4 +14,16 @@ Result<boost::json::object> ParseJsonDocument(std::string_view text, const std::
   return std::move(root.as_object());
 }
 
+Result<boost::json::object> ParseStoredObject(std::string_view text, const char* corrupt) {
+  std::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Internal(corrupt);
+  return std::move(v.as_object());
+}
+
+std::string StringOr(const boost::json::object& o, std::string_view key) {
+  const auto* x = o.if_contains(key);
+  return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+}
+
 }  // namespace parcours::domain

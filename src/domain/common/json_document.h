@@ -15,4 +15,11 @@ namespace parcours::domain {
 // levels or is not an object.
 Result<boost::json::object> ParseJsonDocument(std::string_view text, const std::string& what);
 
+// A JSON object the application stored (sealed) and reads back: kInternal
+// with message `corrupt` when `text` is not JSON or not an object.
+Result<boost::json::object> ParseStoredObject(std::string_view text, const char* corrupt);
+
+// The string at `key` of `o`; "" when it is missing or not a string.
+std::string StringOr(const boost::json::object& o, std::string_view key);
+
 }  // namespace parcours::domain

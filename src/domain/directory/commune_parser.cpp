@@ -106,10 +106,7 @@ LineOutcome CommuneParser::ParseLine(std::string_view line, std::int64_t line_nu
 
 Status ReadCommunes(std::string_view bytes, CommuneReader::CommuneFn on_commune,
                     CommuneReader::ErrorFn on_error, ImportCounts* counts) {
-  CommuneReader reader(std::move(on_commune), std::move(on_error));
-  StreamLines(bytes, &reader);
-  if (counts != nullptr) *counts = reader.counts();
-  return reader.status();
+  return ReadAllRecords<CommuneReader>(bytes, std::move(on_commune), std::move(on_error), counts);
 }
 
 }  // namespace parcours::domain

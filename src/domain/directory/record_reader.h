@@ -98,4 +98,16 @@ class RecordReader : public LineSink {
   LineError error_;
 };
 
+// Reads a whole file held in memory with a Reader (a RecordReader taking
+// the two callbacks): the reader's status; *counts, if given, receives its
+// counts.
+template <typename Reader>
+Status ReadAllRecords(std::string_view bytes, typename Reader::RecordFn on_record,
+                      typename Reader::ErrorFn on_error, ImportCounts* counts) {
+  Reader reader(std::move(on_record), std::move(on_error));
+  StreamLines(bytes, &reader);
+  if (counts != nullptr) *counts = reader.counts();
+  return reader.status();
+}
+
 }  // namespace parcours::domain

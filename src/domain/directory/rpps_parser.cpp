@@ -180,10 +180,7 @@ LineOutcome RppsParser::ParseLine(std::string_view line, std::int64_t line_numbe
 
 Status ReadRppsExtract(std::string_view bytes, RppsReader::ActivityFn on_activity,
                        RppsReader::ErrorFn on_error, ImportCounts* counts) {
-  RppsReader reader(std::move(on_activity), std::move(on_error));
-  StreamLines(bytes, &reader);
-  if (counts != nullptr) *counts = reader.counts();
-  return reader.status();
+  return ReadAllRecords<RppsReader>(bytes, std::move(on_activity), std::move(on_error), counts);
 }
 
 }  // namespace parcours::domain

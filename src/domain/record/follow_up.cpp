@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/common/json_document.h"
 #include "domain/pathway/pathway_rules.h"
 
 namespace parcours::domain {
@@ -82,16 +83,14 @@ std::string IdentityToJson(const RecordIdentity& id) {
 }
 
 Result<RecordIdentity> IdentityFromJson(std::string_view json) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return Status::Internal("sealed identity is not a JSON object");
-  const auto& o = v.as_object();
+  auto o = ParseStoredObject(json, "sealed identity is not a JSON object");
+  if (!o.ok()) return o.status();
   RecordIdentity id;
-  const auto* name = o.if_contains("name");
-  const auto* year = o.if_contains("birth_year");
-  const auto* date = o.if_contains("child_birth_date");
-  const auto* expected = o.if_contains("birth_expected");
-  const auto* phone = o.if_contains("phone");
+  const auto* name = o->if_contains("name");
+  const auto* year = o->if_contains("birth_year");
+  const auto* date = o->if_contains("child_birth_date");
+  const auto* expected = o->if_contains("birth_expected");
+  const auto* phone = o->if_contains("phone");
   if (!name || !name->is_string() || !year || !year->is_int64() || !date || !date->is_string() ||
       !expected || !expected->is_bool() || !phone || !phone->is_string()) {
     return Status::Internal("sealed identity misses a field");
