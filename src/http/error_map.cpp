@@ -1,6 +1,7 @@
 #include "http/error_map.h"
 
 #include <boost/json.hpp>
+#include <utility>
 
 namespace parcours::http {
 
@@ -35,21 +36,21 @@ boost::json::object ErrorObject(std::string_view code, std::string_view message,
   return err;
 }
 
-Response JsonBody(int http_status, const boost::json::object& root) {
+}  // namespace
+
+Response JsonResponse(int status, const boost::json::value& v) {
   Response r;
-  r.status = http_status;
+  r.status = status;
   r.content_type = "application/json";
-  r.body = boost::json::serialize(root);
+  r.body = boost::json::serialize(v);
   return r;
 }
-
-}  // namespace
 
 Response JsonError(int http_status, std::string_view code, std::string_view message,
                    std::string_view field) {
   boost::json::object root;
   root["error"] = ErrorObject(code, message, field);
-  return JsonBody(http_status, root);
+  return JsonResponse(http_status, boost::json::value(std::move(root)));
 }
 
 Response JsonError(const Status& status) {
@@ -74,7 +75,7 @@ Response JsonError(const Status& status) {
     }
     if (!errors.empty()) root["errors"] = std::move(errors);
   }
-  return JsonBody(HttpStatusFor(status.code()), root);
+  return JsonResponse(HttpStatusFor(status.code()), boost::json::value(std::move(root)));
 }
 
 }  // namespace parcours::http

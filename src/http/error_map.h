@@ -4,6 +4,10 @@
 #include "core/status.h"
 #include "http/message.h"
 
+namespace boost::json {
+class value;
+}  // namespace boost::json
+
 namespace parcours::http {
 
 int HttpStatusFor(StatusCode code);
@@ -12,5 +16,8 @@ int HttpStatusFor(StatusCode code);
 Response JsonError(const Status& status);
 Response JsonError(int http_status, std::string_view code, std::string_view message,
                    std::string_view field = {});
+
+// `v` serialised as an application/json response with `status`.
+Response JsonResponse(int status, const boost::json::value& v);
 
 }  // namespace parcours::http

@@ -9,14 +9,6 @@
 
 namespace parcours::http {
 
-Response JsonResponse(int status, const boost::json::value& v) {
-  Response r;
-  r.status = status;
-  r.content_type = "application/json";
-  r.body = boost::json::serialize(v);
-  return r;
-}
-
 Response SeeOther(const std::string& location) {
   Response r;
   r.status = 303;

@@ -124,7 +124,6 @@ struct WebContext {
                    boost::json::value view, int status = 200) const;
 };
 
-Response JsonResponse(int status, const boost::json::value& v);
 // 303 See Other to `location` (post-redirect-get), no body.
 Response SeeOther(const std::string& location);
 // The plain-text 500 answered when template `tmpl` fails to render (logged).
