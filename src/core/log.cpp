@@ -5,13 +5,15 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
+
+#include "core/thread_annotations.h"
 
 namespace parcours::log {
 namespace {
 
 std::atomic<Level> g_min{Level::kInfo};
-std::mutex g_mu;
+// One writer at a time on stderr, so that lines do not interleave.
+core::Mutex g_mu;
 
 const char* LevelName(Level l) {
   switch (l) {
@@ -53,7 +55,7 @@ void Write(Level level, std::string_view message, std::initializer_list<Field> f
   }
   std::string line = boost::json::serialize(o);
   line += '\n';
-  std::lock_guard lock(g_mu);
+  core::MutexLock lock(g_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

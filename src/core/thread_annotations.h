@@ -28,6 +28,7 @@
 #define RELEASE(...) PARCOURS_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
 #define ACQUIRE_SHARED(...) PARCOURS_THREAD_ANNOTATION(acquire_shared_capability(__VA_ARGS__))
 #define RELEASE_SHARED(...) PARCOURS_THREAD_ANNOTATION(release_shared_capability(__VA_ARGS__))
+#define TRY_ACQUIRE(...) PARCOURS_THREAD_ANNOTATION(try_acquire_capability(__VA_ARGS__))
 #define RELEASE_GENERIC(...) PARCOURS_THREAD_ANNOTATION(release_generic_capability(__VA_ARGS__))
 #define NO_THREAD_SAFETY_ANALYSIS PARCOURS_THREAD_ANNOTATION(no_thread_safety_analysis)
 
@@ -37,6 +38,8 @@ class CAPABILITY("mutex") Mutex {
  public:
   void Lock() ACQUIRE() { mu_.lock(); }
   void Unlock() RELEASE() { mu_.unlock(); }
+  // Locks only when free: true when it did.
+  bool TryLock() TRY_ACQUIRE(true) { return mu_.try_lock(); }
   // For std::condition_variable only; the caller holds this Mutex.
   std::mutex& native() { return mu_; }
 
@@ -48,6 +51,8 @@ class CAPABILITY("mutex") Mutex {
 class SCOPED_CAPABILITY MutexLock {
  public:
   explicit MutexLock(Mutex& mu) ACQUIRE(mu) : mu_(mu) { mu_.Lock(); }
+  // Takes over a Mutex the caller already holds (after Mutex::TryLock).
+  MutexLock(Mutex& mu, std::adopt_lock_t) REQUIRES(mu) : mu_(mu) {}
   ~MutexLock() RELEASE() { mu_.Unlock(); }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;

@@ -93,7 +93,6 @@ struct DirectorySearch::Impl {
   storage::Storage* storage = nullptr;
   Options options;
 
-  std::mutex refresh_mu;  // one refresher at a time
   std::atomic<std::int64_t> last_refresh_ns{0};
 
   // Fair: a refresher (writer) gets in within the time current searches
@@ -245,7 +244,7 @@ std::size_t DirectorySearch::size() const {
 }
 
 Status DirectorySearch::Refresh() {
-  std::lock_guard refresh(impl_->refresh_mu);
+  core::MutexLock refresh(refresh_mu_);
   return RefreshLocked();
 }
 
@@ -461,8 +460,10 @@ void DirectorySearch::CatchUpIfDue() const {
     // One caller catches up; the others meanwhile answer from memory. A
     // failed catch-up keeps serving what memory holds; the next call tries
     // again.
-    std::unique_lock refresh(m.refresh_mu, std::try_to_lock);
-    if (refresh.owns_lock()) (void)RefreshLocked();
+    if (refresh_mu_.TryLock()) {
+      core::MutexLock refresh(refresh_mu_, std::adopt_lock);
+      (void)RefreshLocked();
+    }
   }
 }
 

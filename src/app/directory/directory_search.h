@@ -28,6 +28,7 @@
 
 #include "app/geography.h"
 #include "core/status.h"
+#include "core/thread_annotations.h"
 #include "domain/common/types.h"
 #include "domain/directory/resource_kind.h"
 #include "domain/geo/lat_lon.h"
@@ -122,12 +123,13 @@ class DirectorySearch final : public CommuneLookup {
  private:
   struct Impl;
   explicit DirectorySearch(std::unique_ptr<Impl> impl);
-  // Refresh() with Impl::refresh_mu already held by the caller.
-  Status RefreshLocked() const;
+  // Refresh() with refresh_mu_ already held by the caller.
+  Status RefreshLocked() const REQUIRES(refresh_mu_);
   // Catches up when refresh_interval has passed since the last catch-up
   // (one caller does; the others answer from memory meanwhile).
   void CatchUpIfDue() const;
   std::unique_ptr<Impl> impl_;
+  mutable core::Mutex refresh_mu_;  // one refresher at a time
 };
 
 }  // namespace parcours::app
