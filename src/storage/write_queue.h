@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <utility>
@@ -15,6 +16,8 @@
 #include "core/thread_annotations.h"
 
 namespace parcours::storage {
+
+class Transaction;
 
 // Job: a type with a std::promise<Status> member `promise`, which the
 // executor sets once for every job it takes. Thread-safe.
@@ -31,6 +34,13 @@ class WriteQueue {
     }
     cv_.notify_one();
     return done.get();
+  }
+
+  // Submit of a job running the transaction callback `fn` (Job::fn).
+  Status SubmitTransaction(const std::function<Status(Transaction&)>& fn) {
+    auto job = std::make_shared<Job>();
+    job->fn = &fn;
+    return Submit(std::move(job));
   }
 
   // Waits for queued jobs and takes, from the front, the first one and then

@@ -389,9 +389,7 @@ class PostgresStorage : public Storage {
   }
 
   Status Transact(const std::function<Status(Transaction&)>& fn) override {
-    auto job = std::make_shared<Job>();
-    job->fn = &fn;
-    return queue_.Submit(std::move(job));
+    return queue_.SubmitTransaction(fn);
   }
 
   Status Read(const std::function<Status(Transaction&)>& fn) override {
