@@ -4,7 +4,10 @@
 // line: sent, status counts, latency percentiles (ms) of the answered ones.
 // Usage: node abuse_driver.mjs URL RATE CLIENTS FIRST_ADDRESS SECONDS KIND
 //   KIND: screening (POST /api/v1/screenings) | methods (random 2,000-char
-//   methods, COUNT=RATE×SECONDS requests as fast as answered)
+//   methods, COUNT=RATE×SECONDS requests as fast as answered) | capacity
+//   (closed loop: screenings with RATE requests always in flight, for
+//   SECONDS; the rate this client and the server reach together on the
+//   machine, in "rps")
 import http from 'node:http';
 
 const [url, rateS, clientsS, first, secondsS, kind = 'screening'] = process.argv.slice(2);
@@ -18,7 +21,8 @@ const address = (i) => {
   return `${a}.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 };
 const agents = Array.from({ length: clients }, (_, i) => new http.Agent({
-  keepAlive: true, maxSockets: 16, localAddress: address(i),
+  keepAlive: true, maxSockets: kind === 'capacity' ? Math.max(16, Math.ceil(rate / clients)) : 16,
+  localAddress: address(i),
 }));
 const postcodes = ['59000', '76000', '97200', '13001', '34000', '45000', '75011', '62100'];
 const body = () => JSON.stringify({
@@ -41,7 +45,7 @@ function fire(i) {
   const t0 = process.hrtime.bigint();
   sent++;
   pending++;
-  const screening = kind === 'screening';
+  const screening = kind !== 'methods';
   const payload = screening ? body() : undefined;
   const req = http.request({
     host: base.hostname, port: base.port, agent: agents[i % clients],
@@ -71,6 +75,17 @@ if (kind === 'methods') {
     };
     pump();
   });
+} else if (kind === 'capacity') {
+  let next = 0;
+  await new Promise((resolve) => {
+    const pump = () => {
+      const open = (Date.now() - start) / 1000 < seconds;
+      while (open && pending < rate) fire(next++);
+      if (!open && pending === 0) return resolve();
+      setTimeout(pump, 1);
+    };
+    pump();
+  });
 } else {
   // Ticks of 10 ms: send what the schedule owes, whatever came back.
   let i = 0;
@@ -87,8 +102,10 @@ if (kind === 'methods') {
 }
 latencies.sort((x, y) => x - y);
 const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : null);
+const elapsed = (Date.now() - start) / 1000;
 console.log(JSON.stringify({
-  sent, seconds: (Date.now() - start) / 1000, statuses, unanswered: pending,
+  sent, seconds: elapsed, statuses, unanswered: pending,
+  rps: Math.round(((statuses[201] || 0) / elapsed) * 100) / 100,
   p50_ms: pct(0.5), p99_ms: pct(0.99), max_ms: latencies[latencies.length - 1] ?? null,
 }));
 for (const ag of agents) ag.destroy();

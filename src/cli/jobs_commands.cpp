@@ -229,16 +229,17 @@ int EnqueueTestMessages(const Config& c, storage::Storage& storage) {
     const int n = std::min(500, *count - done);
     Status st = storage.Transact([&](storage::Transaction& tx) -> Status {
       for (int i = done; i < done + n; ++i) {
-        app::OutgoingMessage m;
-        m.kind = "test";
-        m.language = "fr";
-        m.template_name = "test";
-        m.vars = {{"path", "/"}};
         for (const auto& [channel, to] : {std::pair{"email", email}, std::pair{"sms", phone}}) {
           if (to.empty()) continue;
-          m.channel = channel;
-          m.to = to;
-          m.dedupe_key = "test/" + run + "/" + std::to_string(i) + "/" + channel;
+          const app::OutgoingMessage m{
+              .dedupe_key = "test/" + run + "/" + std::to_string(i) + "/" + channel,
+              .channel = channel,
+              .kind = "test",
+              .to = to,
+              .language = std::string("fr"),
+              .template_name = "test",
+              .vars = {{"path", "/"}},
+          };
           PARCOURS_RETURN_IF_ERROR(app::EnqueueMessage(tx, *sealer, clock, random, m));
         }
       }

@@ -266,9 +266,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     auto req = std::make_shared<Request>();
     if (!BuildRequest(*req)) return Refuse(400);
     keep_alive_ = parser_->get().keep_alive();
-    if (impl_.h.runs_inline && impl_.h.runs_inline(*req)) {
-      Response resp = impl_.h.handle(*req);
-      return Write(req, std::move(resp));
+    if (impl_.h.answer_inline) {
+      if (std::optional<Response> resp = impl_.h.answer_inline(*req)) {
+        return Write(req, std::move(*resp));
+      }
     }
     if (impl_.queued.fetch_add(1) >= impl_.opt.max_queue) {
       --impl_.queued;

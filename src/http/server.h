@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.h"
@@ -51,10 +52,12 @@ struct ServerOptions {
   std::chrono::milliseconds linger{1000};        // draining after a refusal
 };
 
-// Decides where a request runs. `inline_handler` answers on the I/O thread
-// (must not block); `handler` runs on the worker pool.
+// Decides where a request runs. `answer_inline` runs first, on the I/O
+// thread, and must not block: it answers what needs no database (static
+// files, metrics, refusals that cost nothing) or returns nullopt, and the
+// request then waits for `handle` on the worker pool (bounded queue).
 struct Handlers {
-  std::function<bool(const Request&)> runs_inline;
+  std::function<std::optional<Response>(Request&)> answer_inline;
   std::function<Response(Request&)> handle;
   // Called for every response after it is sent (logs, metrics).
   std::function<void(const Request&, const Response&, double seconds)> on_done;

@@ -206,14 +206,34 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
 }
 
 Response WebApp::Handle(Request& req) {
+  if (auto refused = Screen(req)) return std::move(*refused);
+  return Serve(req);
+}
+
+std::optional<Response> WebApp::Screen(Request& req) {
+  WebContext& ctx = impl_->ctx;
+  std::optional<Response> refused;
+  try {
+    auto m = impl_->router.Find(req);
+    if (!m.handler) return std::nullopt;
+    refused = impl_->guard->Check(req, ctx, std::chrono::steady_clock::now());
+  } catch (const std::exception& e) {
+    refused = Failed(req, e);
+  }
+  if (refused) Finish(req, *refused);
+  return refused;
+}
+
+Response WebApp::Serve(Request& req) {
   WebContext& ctx = impl_->ctx;
   Response resp;
   try {
     auto m = impl_->router.Find(req);
     if (m.handler) {
-      auto refused = impl_->guard->Check(req, ctx, std::chrono::steady_clock::now());
-      // Routes that are not public: session, role and CSRF next.
-      if (!refused && m.access) refused = GuardRoute(ctx, req, *m.access);
+      // Routes that are not public: session, role and CSRF (the origin and
+      // rate-limit guard ran before, in Screen).
+      std::optional<Response> refused;
+      if (m.access) refused = GuardRoute(ctx, req, *m.access);
       resp = refused ? std::move(*refused) : (*m.handler)(req);
     } else if (!m.allowed.empty()) {
       req.route = "(method not allowed)";
@@ -226,27 +246,41 @@ Response WebApp::Handle(Request& req) {
       resp = ctx.Error(req, 404);
     }
   } catch (const std::exception& e) {
-    log::Error("handler threw", {{"request_id", req.request_id},
-                                 {"route", req.route},
-                                 {"error", std::string_view(e.what())}});
-    resp = ctx.Error(req, 500);
+    resp = Failed(req, e);
   }
-  AddSecurityHeaders(resp, ctx.options.hsts_max_age);
+  Finish(req, resp);
+  return resp;
+}
+
+Response WebApp::Failed(const Request& req, const std::exception& e) {
+  log::Error("handler threw", {{"request_id", req.request_id},
+                               {"route", req.route},
+                               {"error", std::string_view(e.what())}});
+  return impl_->ctx.Error(req, 500);
+}
+
+void WebApp::Finish(const Request& req, Response& resp) {
+  AddSecurityHeaders(resp, impl_->ctx.options.hsts_max_age);
   resp.SetHeader("X-Request-Id", req.request_id);
   // Demo data loaded: API clients see it on every response (README).
-  if (req.path.starts_with("/api/") && ctx.DemoLoaded()) resp.SetHeader("Parcours-Demo", "true");
-  return resp;
+  if (req.path.starts_with("/api/") && impl_->ctx.DemoLoaded()) {
+    resp.SetHeader("Parcours-Demo", "true");
+  }
 }
 
 std::vector<Router::RouteInfo> WebApp::Routes() const { return impl_->router.Routes(); }
 
 Handlers WebApp::MakeHandlers() {
   Handlers h;
-  h.runs_inline = [](const Request& req) {
-    // Static assets and metrics never block; everything else may touch the database.
-    return req.path.starts_with("/static/") || req.path == "/metrics";
+  h.answer_inline = [this](Request& req) -> std::optional<Response> {
+    // Static assets and metrics never block: served here, whole.
+    if (req.path.starts_with("/static/") || req.path == "/metrics") return Handle(req);
+    // The origin and rate-limit refusals need no database either: answered
+    // here, they never take a worker or a place in the bounded queue, so a
+    // flood from one address cannot crowd out the other clients.
+    return Screen(req);
   };
-  h.handle = [this](Request& req) { return Handle(req); };
+  h.handle = [this](Request& req) { return Serve(req); };
   h.refusal = [this](const Request& req, int status) {
     Response r = impl_->ctx.Error(req, status);
     AddSecurityHeaders(r, impl_->ctx.options.hsts_max_age);

@@ -2,7 +2,9 @@
 // access logs and metrics. Thin: parses, calls app/ use cases, renders.
 #pragma once
 
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/notify/jobs.h"
@@ -67,12 +69,20 @@ class WebApp {
   // Handlers for the server (see server.h).
   Handlers MakeHandlers();
 
+  // The whole answer to a request: Screen, then Serve if not refused.
   Response Handle(Request& req);
+  // The checks that need no database (cross-site origin, per-address rate
+  // limits): the refusal, ready to send, or nullopt. Runs on the I/O thread.
+  std::optional<Response> Screen(Request& req);
+  // Routing, session guard and handler, for a request Screen let through.
+  Response Serve(Request& req);
 
   // Every route with its access declaration (access matrix, `parcours routes`).
   std::vector<Router::RouteInfo> Routes() const;
 
  private:
+  Response Failed(const Request& req, const std::exception& e);
+  void Finish(const Request& req, Response& resp);
   WebApp();
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import { startServer } from '../support/server.mjs';
 import { request, postJson, screening } from './support.mjs';
 
@@ -91,6 +92,48 @@ test('a request whose client left while it waited for a worker is not run', asyn
     assert.ok(lines.length >= 20, 'the waiting clients were served');
     assert.ok(lines.length < 40, `${lines.length - 20} requests of departed clients ran`);
   } finally {
+    await srv.stop();
+  }
+});
+
+test('a rate-limit refusal needs no worker: answered 429 while every worker waits and the queue is full', async () => {
+  const srv = await startServer({
+    args: ['--worker-threads', '1', '--worker-queue', '1', '--screening-limit', '2', '--rate-window', '600'],
+    productionLimits: true,
+  });
+  let holder;
+  try {
+    const flooder = '127.0.2.201';
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await postJson(srv.base, '/api/v1/screenings', screening(), { from: flooder })).status, 201);
+    }
+    // Another process takes SQLite's write lock: the next screening waits in
+    // the only worker (busy timeout 5 s), the one after it in the queue.
+    holder = spawn('/usr/bin/python3', ['-c', [
+      'import sqlite3, sys',
+      'c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)',
+      'c.execute("BEGIN EXCLUSIVE")',
+      'print("locked", flush=True)',
+      'sys.stdin.read()',
+    ].join('\n'), srv.dbPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await new Promise((resolve, reject) => {
+      holder.stdout.once('data', resolve);
+      holder.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+    });
+    const waiting = [127, 128].map((n) => postJson(srv.base, '/api/v1/screenings', screening(), { from: `127.0.2.${n}` }));
+    await new Promise((res) => setTimeout(res, 300));
+    const full = await postJson(srv.base, '/api/v1/screenings', screening(), { from: '127.0.2.129' });
+    assert.equal(full.status, 503, 'the queue is full');
+    const t0 = Date.now();
+    const third = await postJson(srv.base, '/api/v1/screenings', screening(), { from: flooder });
+    assert.equal(third.status, 429, `the flooder's third screening: ${third.status}`);
+    assert.ok(Date.now() - t0 < 1000, `answered in ${Date.now() - t0} ms`);
+    assert.ok(Number(third.headers['retry-after']) >= 1);
+    holder.stdin.end();
+    const done = await Promise.all(waiting);
+    assert.deepEqual(done.map((r) => r.status), [201, 201]);
+  } finally {
+    if (holder && holder.exitCode === null) holder.kill();
     await srv.stop();
   }
 });

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -47,8 +48,7 @@ std::string Exchange(unsigned short port, const std::string& text) {
 
 Handlers TestHandlers(std::atomic<bool>* stuck_release = nullptr) {
   Handlers h;
-  h.runs_inline = [](const Request& r) { return r.path == "/boom" || r.path == "/ok"; };
-  h.handle = [stuck_release](Request& r) -> Response {
+  std::function<Response(Request&)> handle = [stuck_release](Request& r) -> Response {
     if (r.path == "/boom") throw std::runtime_error("handler bug");
     if (r.path == "/stuck") {
       while (stuck_release != nullptr && !*stuck_release) {
@@ -59,6 +59,11 @@ Handlers TestHandlers(std::atomic<bool>* stuck_release = nullptr) {
     resp.body = "fine";
     return resp;
   };
+  h.answer_inline = [handle](Request& r) -> std::optional<Response> {
+    if (r.path == "/boom" || r.path == "/ok") return handle(r);
+    return std::nullopt;
+  };
+  h.handle = handle;
   return h;
 }
 
