@@ -58,7 +58,7 @@ const std::vector<SettingSpec>& AllSettings() {
       {"max-connections", "4096",
        "open connections kept at most; at the cap the oldest one still waiting for a request "
        "is closed"},
-      {"worker-queue", "512", "requests waiting for a worker at most (beyond: 503 + Retry-After)"},
+      {"worker-queue", "2048", "requests waiting for a worker at most (beyond: 503 + Retry-After)"},
       {"metrics-token", "",
        "bearer token required by GET /metrics (empty: /metrics is not served)"},
       {"hsts-max-age", "0",

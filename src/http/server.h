@@ -47,7 +47,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};  // between keep-alive requests
   std::chrono::seconds drain_timeout{20};
   int max_connections = 4096;
-  std::size_t max_queue = 512;                   // requests waiting for a worker
+  std::size_t max_queue = 2048;                  // requests waiting for a worker
   std::chrono::milliseconds accept_backoff{50};  // after EMFILE / ENFILE
   std::chrono::milliseconds linger{1000};        // draining after a refusal
 };
