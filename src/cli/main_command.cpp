@@ -164,6 +164,7 @@ int Serve(const Config& c) {
   if (!web.ok()) return FailMessage(web.status());
 
   http::Server server(so, (*web)->MakeHandlers());
+  (*web)->ObserveServer(server);
   std::string err = server.Listen();
   if (!err.empty()) return FailMessage(Status::Unavailable(err));
   server.StopOnSignals();

@@ -99,6 +99,8 @@ struct Server::Impl {
   std::atomic<std::size_t> queued{0};  // requests posted to the workers, not yet started
   std::atomic<long long> evicted{0};
   std::atomic<long long> accept_errors{0};
+  std::atomic<long long> queue_full{0};
+  std::atomic<long long> departed{0};
   std::atomic<bool> workers_abandoned{false};
   std::atomic<int> running_handlers{0};                  // on the worker pool, started
   std::chrono::steady_clock::time_point drain_deadline;  // set on the control strand
@@ -273,12 +275,14 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     if (impl_.queued.fetch_add(1) >= impl_.opt.max_queue) {
       --impl_.queued;
+      ++impl_.queue_full;
       return Refuse(503, req);
     }
     net::post(impl_.workers, [self = shared_from_this(), req]() mutable {
       --self->impl_.queued;
       if (self->ClientGone()) {
         // Nobody will read the answer: do not run it (it may write).
+        ++self->impl_.departed;
         net::post(self->stream_.get_executor(), [self] { self->Finish(/*close=*/true); });
         return;
       }
@@ -828,10 +832,20 @@ void Server::StopOnSignals() {
   });
 }
 
-int Server::active_connections() const { return impl_->connections; }
-int Server::in_flight() const { return impl_->in_flight; }
-long long Server::evicted() const { return impl_->evicted; }
-long long Server::accept_errors() const { return impl_->accept_errors; }
+ServerStats Server::Stats() const {
+  ServerStats s;
+  s.connections = impl_->connections;
+  s.in_flight = impl_->in_flight;
+  s.queued = impl_->queued;
+  s.running = impl_->running_handlers;
+  s.workers = impl_->opt.worker_threads;
+  s.max_queue = impl_->opt.max_queue;
+  s.queue_full = impl_->queue_full;
+  s.departed = impl_->departed;
+  s.evicted = impl_->evicted;
+  s.accept_errors = impl_->accept_errors;
+  return s;
+}
 bool Server::workers_abandoned() const { return impl_->workers_abandoned; }
 
 }  // namespace parcours::http

@@ -52,6 +52,20 @@ struct ServerOptions {
   std::chrono::milliseconds linger{1000};        // draining after a refusal
 };
 
+// What the server is doing, for /metrics. Counters count since start.
+struct ServerStats {
+  int connections = 0;        // open
+  int in_flight = 0;          // requests read and not yet answered
+  std::size_t queued = 0;     // waiting for a worker
+  int running = 0;            // handlers running on the workers
+  int workers = 0;            // size of the worker pool
+  std::size_t max_queue = 0;  // the bound of the queue
+  long long queue_full = 0;   // 503s because the queue was full
+  long long departed = 0;     // queued requests dropped: the client had left
+  long long evicted = 0;      // idle connections closed at the cap
+  long long accept_errors = 0;
+};
+
 // Decides where a request runs. `answer_inline` runs first, on the I/O
 // thread, and must not block: it answers what needs no database (static
 // files, metrics, refusals that cost nothing) or returns nullopt, and the
@@ -84,11 +98,8 @@ class Server {
   // Installs SIGTERM/SIGINT handling that calls Stop().
   void StopOnSignals();
 
-  int active_connections() const;
-  int in_flight() const;
-  // Connections closed to make room at the cap; accept errors seen.
-  long long evicted() const;
-  long long accept_errors() const;
+  // Thread-safe; each field is read on its own (not one snapshot).
+  ServerStats Stats() const;
   // True when Run() returned with handlers still running past the drain
   // timeout; the destructor would wait for them: the caller should exit.
   bool workers_abandoned() const;

@@ -270,6 +270,8 @@ void WebApp::Finish(const Request& req, Response& resp) {
 
 std::vector<Router::RouteInfo> WebApp::Routes() const { return impl_->router.Routes(); }
 
+void WebApp::ObserveServer(const Server& server) { impl_->ctx.server = &server; }
+
 Handlers WebApp::MakeHandlers() {
   Handlers h;
   h.answer_inline = [this](Request& req) -> std::optional<Response> {

@@ -68,6 +68,9 @@ class WebApp {
 
   // Handlers for the server (see server.h).
   Handlers MakeHandlers();
+  // Shows the server's own gauges (queue, workers, connections) on /metrics.
+  // Call before server.Run(); the server must outlive the app's requests.
+  void ObserveServer(const Server& server);
 
   // The whole answer to a request: Screen, then Serve if not refused.
   Response Handle(Request& req);

@@ -132,6 +132,14 @@ test('metrics in Prometheus format', async () => {
   assert.match(text, /parcours_http_request_duration_seconds_bucket/);
   assert.match(text, /parcours_db_pool_connections \d+/);
   assert.match(text, /parcours_db_commits_total \d+/);
+  // The server's own gauges: this request's connection is open and in flight.
+  assert.ok(Number(text.match(/^parcours_http_connections (\d+)$/m)[1]) >= 1);
+  assert.ok(Number(text.match(/^parcours_http_in_flight (\d+)$/m)[1]) >= 1);
+  assert.match(text, /^parcours_http_workers [1-9]\d*$/m);
+  assert.match(text, /^parcours_http_worker_queue_limit [1-9]\d*$/m);
+  for (const name of ['worker_queue', 'workers_busy', 'queue_full_total', 'departed_total', 'evicted_total', 'accept_errors_total']) {
+    assert.match(text, new RegExp(`^parcours_http_${name} \\d+$`, 'm'), name);
+  }
 });
 
 test('access log lines are JSON with request id, route, status, duration', async () => {

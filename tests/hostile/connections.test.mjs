@@ -17,6 +17,17 @@ function open(port, from) {
   });
 }
 
+// The server's unlabelled series on /metrics, by name.
+async function gauges(srv, from) {
+  const r = await request(srv.base, {
+    path: '/metrics', from, headers: { authorization: `Bearer ${srv.metricsToken}` },
+  });
+  assert.equal(r.status, 200, r.text);
+  const out = {};
+  for (const m of r.text.matchAll(/^(parcours_\w+) (\d+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
 test('1,100 idle connections and a slowloris client do not stop a normal client from being served within 1 s', async () => {
   const srv = await startServer({ args: ['--max-connections', '1000'] });
   const sockets = [];
@@ -66,6 +77,8 @@ test('a full worker queue answers 503 with Retry-After; nothing else fails', asy
     for (const r of refused) assert.ok(Number(r.headers['retry-after']) >= 1);
     assert.ok(statuses.every((s) => s === 201 || s === 503), statuses.join(','));
     assert.ok(statuses.includes(201));
+    assert.equal((await gauges(srv, '127.0.2.99')).parcours_http_queue_full_total, refused.length,
+      'every refusal counted on /metrics');
   } finally {
     await srv.stop();
   }
@@ -91,6 +104,9 @@ test('a request whose client left while it waited for a worker is not run', asyn
       .filter((o) => o && o.msg === 'request' && o.route === '/api/v1/screenings');
     assert.ok(lines.length >= 20, 'the waiting clients were served');
     assert.ok(lines.length < 40, `${lines.length - 20} requests of departed clients ran`);
+    // Each request that did not run was dropped and counted, or never read.
+    const dropped = (await gauges(srv, '127.0.0.92')).parcours_http_departed_total;
+    assert.ok(dropped >= 1 && dropped <= 40 - lines.length, `${dropped} counted as departed`);
   } finally {
     await srv.stop();
   }
@@ -120,10 +136,27 @@ test('a rate-limit refusal needs no worker: answered 429 while every worker wait
       holder.stdout.once('data', resolve);
       holder.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
     });
-    const waiting = [127, 128].map((n) => postJson(srv.base, '/api/v1/screenings', screening(), { from: `127.0.2.${n}` }));
-    await new Promise((res) => setTimeout(res, 300));
+    // Wait, on the server's own gauges (answered on the I/O thread), until
+    // the first request runs and then until the second waits in the queue: a
+    // slow machine may take longer than any fixed pause, and the second sent
+    // before the worker took the first would find the queue full.
+    const until = async (what, ok) => {
+      let g = {};
+      for (let i = 0; i < 100; i++) {
+        g = await gauges(srv, `127.0.3.${1 + i}`);
+        if (ok(g)) return;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assert.fail(`${what}: ${JSON.stringify(g)}`);
+    };
+    const waiting = [postJson(srv.base, '/api/v1/screenings', screening(), { from: '127.0.2.127' })];
+    await until('the only worker waits for the lock',
+      (g) => g.parcours_http_workers_busy === 1 && g.parcours_http_worker_queue === 0);
+    waiting.push(postJson(srv.base, '/api/v1/screenings', screening(), { from: '127.0.2.128' }));
+    await until('the second request waits in the queue', (g) => g.parcours_http_worker_queue === 1);
     const full = await postJson(srv.base, '/api/v1/screenings', screening(), { from: '127.0.2.129' });
     assert.equal(full.status, 503, 'the queue is full');
+    assert.equal((await gauges(srv, '127.0.3.201')).parcours_http_queue_full_total, 1);
     const t0 = Date.now();
     const third = await postJson(srv.base, '/api/v1/screenings', screening(), { from: flooder });
     assert.equal(third.status, 429, `the flooder's third screening: ${third.status}`);

@@ -56,6 +56,9 @@ struct WebContext {
   std::unique_ptr<Renderer> renderer;
   std::unique_ptr<StaticAssets> assets;
   Metrics metrics;
+  // The HTTP server, for its gauges on /metrics (null in tests that call
+  // the app directly). Set before the server runs.
+  const Server* server = nullptr;
   // Pathway use cases (screening, recontact) and their configuration.
   std::unique_ptr<app::PathwayConfig> pathway;
   const app::CommuneLookup* communes = nullptr;  // the directory's, in memory

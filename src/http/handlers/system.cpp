@@ -1,12 +1,63 @@
 // /healthz, /metrics, /static/...
 #include <boost/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "app/demo_mode.h"
 #include "app/health.h"
 #include "http/handlers/context.h"
+#include "http/server.h"
 #include "storage/storage.h"
 
 namespace parcours::http {
+namespace {
+
+// One series without labels, with its HELP and TYPE lines.
+void Series(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+            long long value) {
+  out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  out.append(name).append(" ").append(std::to_string(value)).append("\n");
+}
+
+// The database pool's and the HTTP server's gauges, beside the request
+// series of Metrics.
+std::string GaugeLines(const WebContext& ctx) {
+  std::string out;
+  const auto db = ctx.storage->Stats();
+  Series(out, "parcours_db_pool_connections", "gauge", "Database connections in the pool.",
+         static_cast<long long>(db.size));
+  Series(out, "parcours_db_pool_in_use", "gauge", "Database connections in use.",
+         static_cast<long long>(db.in_use));
+  Series(out, "parcours_db_pool_waits_total", "counter", "Waits for a free connection.",
+         static_cast<long long>(db.waits));
+  Series(out, "parcours_db_commits_total", "counter",
+         "Write transactions committed (grouped: fewer than the writes).",
+         static_cast<long long>(db.commits));
+  if (ctx.server == nullptr) return out;
+  const ServerStats s = ctx.server->Stats();
+  Series(out, "parcours_http_connections", "gauge", "Open connections.", s.connections);
+  Series(out, "parcours_http_in_flight", "gauge", "Requests read and not yet answered.",
+         s.in_flight);
+  Series(out, "parcours_http_worker_queue", "gauge", "Requests waiting for a worker.",
+         static_cast<long long>(s.queued));
+  Series(out, "parcours_http_worker_queue_limit", "gauge",
+         "Requests that may wait for a worker; beyond, 503.", static_cast<long long>(s.max_queue));
+  Series(out, "parcours_http_workers_busy", "gauge", "Worker threads running a handler.",
+         s.running);
+  Series(out, "parcours_http_workers", "gauge", "Worker threads.", s.workers);
+  Series(out, "parcours_http_queue_full_total", "counter",
+         "Requests refused with 503 because the worker queue was full.", s.queue_full);
+  Series(out, "parcours_http_departed_total", "counter",
+         "Queued requests not run because their client had left.", s.departed);
+  Series(out, "parcours_http_evicted_total", "counter",
+         "Idle connections closed to make room at the connection cap.", s.evicted);
+  Series(out, "parcours_http_accept_errors_total", "counter", "Errors accepting connections.",
+         s.accept_errors);
+  return out;
+}
+
+}  // namespace
 
 void RegisterSystemRoutes(Router& r, WebContext& ctx) {
   r.Add("GET", "/healthz", [&ctx](Request&) {
@@ -48,28 +99,9 @@ void RegisterSystemRoutes(Router& r, WebContext& ctx) {
           req.route = "(not found)";
           return ctx.Error(req, 404);
         }
-        auto s = ctx.storage->Stats();
-        std::string extra =
-            "# HELP parcours_db_pool_connections Database connections in the pool.\n"
-            "# TYPE parcours_db_pool_connections gauge\n"
-            "parcours_db_pool_connections " +
-            std::to_string(s.size) + "\n" +
-            "# HELP parcours_db_pool_in_use Database connections in use.\n"
-            "# TYPE parcours_db_pool_in_use gauge\n"
-            "parcours_db_pool_in_use " +
-            std::to_string(s.in_use) + "\n" +
-            "# HELP parcours_db_pool_waits_total Waits for a free connection.\n"
-            "# TYPE parcours_db_pool_waits_total counter\n"
-            "parcours_db_pool_waits_total " +
-            std::to_string(s.waits) + "\n" +
-            "# HELP parcours_db_commits_total Write transactions committed (grouped: fewer "
-            "than the writes).\n"
-            "# TYPE parcours_db_commits_total counter\n"
-            "parcours_db_commits_total " +
-            std::to_string(s.commits) + "\n";
         Response resp;
         resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        resp.body = ctx.metrics.Render(extra);
+        resp.body = ctx.metrics.Render(GaugeLines(ctx));
         return resp;
       },
       /*inline_safe=*/true);
