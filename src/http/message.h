@@ -28,6 +28,7 @@ struct Request {
   std::string request_id;
   std::map<std::string, std::string> path_params;  // filled by the router
   std::string route;                               // route pattern matched, for logs and metrics
+  int route_index = -1;                            // filled by the router (Router::Found)
   // Set by the session guard on routes that are not public: who is calling
   // and the CSRF token of their session (forms echo it).
   std::shared_ptr<const domain::Principal> principal;

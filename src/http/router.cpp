@@ -96,10 +96,23 @@ Router::Match Router::Find(Request& req) const {
   req.path_params.clear();
   MatchPath(*best, parts, &req.path_params);
   req.route = best->pattern;
-  m.handler = &best->fn;
-  m.inline_safe = best->inline_safe;
-  m.access = &best->access;
-  m.allowed.clear();
+  req.route_index = static_cast<int>(best - routes_.data());
+  return MatchOf(*best);
+}
+
+Router::Match Router::Found(Request& req) const {
+  const auto i = static_cast<std::size_t>(req.route_index);
+  if (req.route_index < 0 || i >= routes_.size() || routes_[i].pattern != req.route) {
+    return Find(req);
+  }
+  return MatchOf(routes_[i]);
+}
+
+Router::Match Router::MatchOf(const Route& r) {
+  Match m;
+  m.handler = &r.fn;
+  m.inline_safe = r.inline_safe;
+  m.access = &r.access;
   return m;
 }
 

@@ -52,8 +52,12 @@ class Router {
     const RouteAccess* access = nullptr;
     std::vector<std::string> allowed;  // non-empty: path known, method not allowed
   };
-  // Fills req.path_params and req.route on success.
+  // Fills req.path_params, req.route and req.route_index on success.
   Match Find(Request& req) const;
+  // The match Find made for this request, from req.route_index, without
+  // matching the path again (a request read on an I/O thread and served on a
+  // worker); Find's answer when Find has not matched it.
+  Match Found(Request& req) const;
 
  private:
   struct Route {
@@ -64,6 +68,7 @@ class Router {
     bool inline_safe;
     RouteAccess access;
   };
+  static Match MatchOf(const Route& r);
   static bool MatchPath(const Route& r, const std::vector<std::string_view>& parts,
                         std::map<std::string, std::string>* params);
   std::vector<Route> routes_;

@@ -206,17 +206,23 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const WebOptions& options, storag
 }
 
 Response WebApp::Handle(Request& req) {
-  if (auto refused = Screen(req)) return std::move(*refused);
-  return Serve(req);
+  const Router::Match m = impl_->router.Find(req);
+  if (auto refused = Screen(req, m)) return std::move(*refused);
+  return Serve(req, m);
 }
 
-std::optional<Response> WebApp::Screen(Request& req) {
-  WebContext& ctx = impl_->ctx;
+std::optional<Response> WebApp::AnswerInline(Request& req) {
+  const Router::Match m = impl_->router.Find(req);
+  if (auto refused = Screen(req, m)) return refused;
+  if (m.handler && m.inline_safe) return Serve(req, m);
+  return std::nullopt;
+}
+
+std::optional<Response> WebApp::Screen(Request& req, const Router::Match& m) {
+  if (!m.handler) return std::nullopt;  // 404 / 405: Serve answers
   std::optional<Response> refused;
   try {
-    auto m = impl_->router.Find(req);
-    if (!m.handler) return std::nullopt;
-    refused = impl_->guard->Check(req, ctx, std::chrono::steady_clock::now());
+    refused = impl_->guard->Check(req, impl_->ctx, std::chrono::steady_clock::now());
   } catch (const std::exception& e) {
     refused = Failed(req, e);
   }
@@ -224,11 +230,10 @@ std::optional<Response> WebApp::Screen(Request& req) {
   return refused;
 }
 
-Response WebApp::Serve(Request& req) {
+Response WebApp::Serve(Request& req, const Router::Match& m) {
   WebContext& ctx = impl_->ctx;
   Response resp;
   try {
-    auto m = impl_->router.Find(req);
     if (m.handler) {
       // Routes that are not public: session, role and CSRF (the origin and
       // rate-limit guard ran before, in Screen).
@@ -274,18 +279,12 @@ void WebApp::ObserveServer(const Server& server) { impl_->ctx.server = &server; 
 
 Handlers WebApp::MakeHandlers() {
   Handlers h;
-  h.answer_inline = [this](Request& req) -> std::optional<Response> {
-    // Static assets and metrics never block: served here, whole.
-    if (req.path.starts_with("/static/") || req.path == "/metrics") return Handle(req);
-    // The origin and rate-limit refusals need no database either: answered
-    // here, they never take a worker or a place in the bounded queue, so a
-    // flood from one address cannot crowd out the other clients.
-    return Screen(req);
-  };
-  h.handle = [this](Request& req) { return Serve(req); };
+  h.answer_inline = [this](Request& req) { return AnswerInline(req); };
+  // On a worker: the route AnswerInline found, without matching it again.
+  h.handle = [this](Request& req) { return Serve(req, impl_->router.Found(req)); };
   h.refusal = [this](const Request& req, int status) {
     Response r = impl_->ctx.Error(req, status);
-    AddSecurityHeaders(r, impl_->ctx.options.hsts_max_age);
+    Finish(req, r);  // security headers and X-Request-Id, as on every answer
     return r;
   };
   h.on_done = [this](const Request& req, const Response& resp, double secs) {

@@ -72,18 +72,22 @@ class WebApp {
   // Call before server.Run(); the server must outlive the app's requests.
   void ObserveServer(const Server& server);
 
-  // The whole answer to a request: Screen, then Serve if not refused.
+  // The whole answer to a request, on the calling thread (tests, fuzzing).
   Response Handle(Request& req);
-  // The checks that need no database (cross-site origin, per-address rate
-  // limits): the refusal, ready to send, or nullopt. Runs on the I/O thread.
-  std::optional<Response> Screen(Request& req);
-  // Routing, session guard and handler, for a request Screen let through.
-  Response Serve(Request& req);
 
   // Every route with its access declaration (access matrix, `parcours routes`).
   std::vector<Router::RouteInfo> Routes() const;
 
  private:
+  // On the I/O thread: the refusals that need no database (cross-site
+  // origin, per-address rate limits), and the whole answer of routes that
+  // never block (static files, metrics); nullopt sends the request to a
+  // worker, where Serve answers it.
+  std::optional<Response> AnswerInline(Request& req);
+  // The refusal of Screen's checks, ready to send, or nullopt.
+  std::optional<Response> Screen(Request& req, const Router::Match& m);
+  // Session guard and handler (or 404 / 405), for a request Screen let through.
+  Response Serve(Request& req, const Router::Match& m);
   Response Failed(const Request& req, const std::exception& e);
   void Finish(const Request& req, Response& resp);
   WebApp();

@@ -74,7 +74,10 @@ test('a full worker queue answers 503 with Retry-After; nothing else fails', asy
     const statuses = results.map((r) => r.status);
     const refused = results.filter((r) => r.status === 503);
     assert.ok(refused.length > 0, `some refused: ${statuses.join(',')}`);
-    for (const r of refused) assert.ok(Number(r.headers['retry-after']) >= 1);
+    for (const r of refused) {
+      assert.ok(Number(r.headers['retry-after']) >= 1);
+      assert.match(r.headers['x-request-id'] ?? '', /\S/, 'a refusal carries its request id');
+    }
     assert.ok(statuses.every((s) => s === 201 || s === 503), statuses.join(','));
     assert.ok(statuses.includes(201));
     assert.equal((await gauges(srv, '127.0.2.99')).parcours_http_queue_full_total, refused.length,

@@ -96,6 +96,7 @@ test('a chunked body over the limit gets 413, extensions and trailers included, 
   // A Content-Length over the limit with data behind it: 413 read in full, no reset first.
   const cl = await raw(srv.port, [`POST /api/v1/screenings HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n`, 'y'.repeat(300000)]);
   assert.match(cl.out, /^HTTP\/1\.1 413 [\s\S]*payload_too_large/);
+  assert.match(cl.out, /\r\nx-request-id: \S+\r\n/i, 'the refusal carries its request id');
 });
 
 test('Expect: 100-continue is answered at once, after the limit check', async () => {

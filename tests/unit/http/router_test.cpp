@@ -85,5 +85,44 @@ TEST(RouterTest, LiteralRoutesWinOverParameters) {
   EXPECT_EQ(en.path_params["lang"], "en");
 }
 
+// A request read on an I/O thread and served on a worker: Found gives the
+// route Find matched, without matching again; Find's answer otherwise.
+TEST(RouterTest, FoundReturnsTheRouteFindMatched) {
+  Router r;
+  r.Add("GET", "/{lang}", [](Request&) { return Named("lang home"); });
+  r.Add("GET", "/accessibilite", [](Request&) { return Named("a11y"); });
+  r.Add("POST", "/accessibilite", [](Request&) { return Named("post"); });
+
+  Request a{.method = "GET", .path = "/accessibilite"};
+  ASSERT_NE(r.Find(a).handler, nullptr);
+  EXPECT_EQ(a.route_index, 1);
+  // The path changed after Find: Found still answers the route Find chose.
+  a.path = "/en";
+  auto m = r.Found(a);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ((*m.handler)(a).body, "a11y");
+
+  // Not found by Find yet: Found matches the path itself.
+  Request en{.method = "GET", .path = "/en"};
+  m = r.Found(en);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ((*m.handler)(en).body, "lang home");
+  EXPECT_EQ(en.path_params["lang"], "en");
+
+  // An index that does not name the route recorded is not trusted.
+  Request forged{.method = "POST", .path = "/accessibilite"};
+  forged.route = "/{lang}";
+  forged.route_index = 2;
+  m = r.Found(forged);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ((*m.handler)(forged).body, "post");
+
+  // Wrong method: nothing found, the allowed methods listed.
+  Request del{.method = "DELETE", .path = "/accessibilite"};
+  m = r.Found(del);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_EQ(m.allowed.size(), 2U);
+}
+
 }  // namespace
 }  // namespace parcours::http
