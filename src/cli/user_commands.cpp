@@ -173,9 +173,18 @@ int DemoResponders(const Config& c, const std::vector<std::string>& territories)
     a.name = "Équipe de démonstration (" + code + ")";
     a.role = "responder";
     a.territories = {code};
-    auto created = s.accounts->CreateAccount(a, /*password=*/"", "cli:demo");
-    if (!created.ok() && created.status().code() != StatusCode::kConflict) {
-      return Fail(created.status());
+    // Already there (the demo loaded before: a second ./run): kept as it is.
+    bool exists = false;
+    st = s.storage->Read([&](storage::Transaction& tx) -> Status {
+      auto found = tx.accounts().FindUserByEmail(a.email);
+      if (!found.ok()) return found.status();
+      exists = found->has_value();
+      return Status::Ok();
+    });
+    if (!st.ok()) return Fail(st);
+    if (!exists) {
+      auto created = s.accounts->CreateAccount(a, /*password=*/"", "cli:demo");
+      if (!created.ok()) return Fail(created.status());
     }
     std::printf("demo responder of %s: %s (no password: `parcours user reset-password %s`)\n",
                 code.c_str(), a.email.c_str(), a.email.c_str());

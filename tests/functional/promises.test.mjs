@@ -105,6 +105,21 @@ test('demo data opens territories in the database only, and says so everywhere',
   assert.equal(occ.body.recontact_offered, false);
 });
 
+test('loading the demo again (a second ./run) succeeds and changes nothing', () => {
+  const again = demoDatabase();
+  try {
+    const file = again.database.replace(/^sqlite:/, '');
+    const tables = ['users', 'user_territories', 'resources', 'settings', 'communes'];
+    const before = tables.map((t) => count(file, t));
+    const out = cli(again.database, ['demo', 'load']);  // throws on a non-zero exit
+    assert.match(out, /resources already there/);
+    assert.match(out, /demo responder of normandie: demo\.repondant\.normandie@demo\.invalid/);
+    assert.deepEqual(tables.map((t) => count(file, t)), before);
+  } finally {
+    rmSync(again.dir, { recursive: true, force: true });
+  }
+});
+
 test('the demo notice appears on every page while demo data is loaded, and on none otherwise', async () => {
   const pages = ['/', '/en', '/comprendre', '/comprendre/baby-blues-ou-depression', '/comprendre/signes',
     '/comprendre/se-faire-aider', '/comprendre/ressources', '/en/comprendre/ressources', '/depistage',
