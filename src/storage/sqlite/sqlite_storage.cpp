@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_storage.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -179,6 +181,8 @@ class SqliteStorage : public Storage {
  public:
   SqliteStorage(std::string path, std::unique_ptr<Conn> writer, int read_pool_size)
       : path_(std::move(path)), writer_(std::move(writer)), read_pool_size_(read_pool_size) {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0) identity_ = FileIdentity{st.st_dev, st.st_ino};
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -242,14 +246,26 @@ class SqliteStorage : public Storage {
   }
 
   Status Ping() override {
-    // A fresh read-only connection proves the file is still there and
-    // readable (pooled connections would keep an unlinked file alive).
-    auto conn = OpenConn(path_, /*read_only=*/true);
+    // Pooled connections would keep an unlinked or replaced file alive and
+    // answer from it: the path must still name the file opened (a stat, not
+    // a new connection, whose schema parse cost a millisecond per probe).
+    // Without the identity (a path stat could not read at open), a fresh
+    // connection proves it instead.
+    if (!identity_) {
+      auto conn = OpenConn(path_, /*read_only=*/true);
+      if (!conn.ok()) return Status::Unavailable("database: " + conn.status().message());
+      return Probe(**conn);
+    }
+    struct stat now {};
+    if (::stat(path_.c_str(), &now) != 0) return Status::Unavailable("database: the file is gone");
+    if (now.st_dev != identity_->dev || now.st_ino != identity_->ino) {
+      return Status::Unavailable("database: the file was replaced since it was opened");
+    }
+    auto conn = AcquireReader();
     if (!conn.ok()) return Status::Unavailable("database: " + conn.status().message());
-    Stmt q(**conn, "SELECT count(*) FROM sqlite_schema");
-    Status st = q.Run();
-    if (!st.ok()) return Status::Unavailable("database: " + st.message());
-    return Status::Ok();
+    Status st = Probe(**conn);
+    ReleaseReader(std::move(*conn), st.ok());
+    return st;
   }
 
   Status Transact(const std::function<Status(Transaction&)>& fn) override {
@@ -397,8 +413,21 @@ class SqliteStorage : public Storage {
     pool_cv_.notify_one();
   }
 
+  static Status Probe(Conn& c) {
+    Stmt q(c, "SELECT count(*) FROM sqlite_schema");
+    Status st = q.Run();
+    if (!st.ok()) return Status::Unavailable("database: " + st.message());
+    return Status::Ok();
+  }
+
+  // The database file as opened (device, inode), for Ping.
+  struct FileIdentity {
+    dev_t dev;
+    ino_t ino;
+  };
   const std::string path_;
-  std::unique_ptr<Conn> writer_;  // used only by writer_thread_
+  std::optional<FileIdentity> identity_;  // set once, in the constructor
+  std::unique_ptr<Conn> writer_;          // used only by writer_thread_
   const int read_pool_size_;
 
   WriteQueue<Job> queue_;
