@@ -61,11 +61,28 @@ TEST_F(SqliteStorageTest, UnavailableOnceTheFileIsReplaced) {
   EXPECT_EQ(st.code(), StatusCode::kUnavailable) << st.ToString();
 }
 
+// EXPLAIN QUERY PLAN's details of `sql` on `db`, one line each.
+std::string Plan(sqlite3* db, const char* sql) {
+  sqlite3_stmt* q = nullptr;
+  const std::string explain = std::string("EXPLAIN QUERY PLAN ") + sql;
+  if (sqlite3_prepare_v2(db, explain.c_str(), -1, &q, nullptr) != SQLITE_OK) {
+    return std::string("cannot prepare: ") + sqlite3_errmsg(db);
+  }
+  std::string plan;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(q, 3));
+    plan += "\n";
+  }
+  sqlite3_finalize(q);
+  return plan;
+}
+
 // bench/records.sh found a record page spending 72 % of its time in one
-// query: with every other_parent_of NULL (no record linked yet), ANALYZE made the full index look
-// useless and SQLite scanned the table. The query is kListOtherParents of
-// sqlite_follow_up.cpp.
-TEST_F(SqliteStorageTest, OtherParentLookupUsesItsIndexAfterAnalyze) {
+// query: with every other_parent_of NULL (no record linked yet), ANALYZE
+// made the full index look useless and SQLite scanned the table. Referrals'
+// record and team links are mostly empty too. The queries are those of
+// sqlite_follow_up.cpp (kListOtherParents, kListOfRecord, kListToTeam).
+TEST_F(SqliteStorageTest, MostlyEmptyLinksAreLookedUpByIndexAfterAnalyze) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
@@ -75,24 +92,29 @@ TEST_F(SqliteStorageTest, OtherParentLookupUsesItsIndexAfterAnalyze) {
       "INSERT INTO follow_up_records (id, territory_code, created_by, created_at, updated_at, "
       "respondent, identity_sealed) SELECT printf('r%08d', k), 'normandie', 'u', 0, 0, "
       "'mother', x'00' FROM s;"
+      "WITH RECURSIVE s(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM s WHERE k < 4999) "
+      "INSERT INTO referrals (id, territory_code, referrer_id, target_kind, joint_care, status, "
+      "created_at, updated_at) SELECT printf('f%08d', k), 'normandie', 'u' || (k % 50), "
+      "'resource', 'no', 'sent', 0, 0 FROM s;"
       "ANALYZE;";
   ASSERT_EQ(sqlite3_exec(db, fill, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  sqlite3_stmt* q = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "EXPLAIN QUERY PLAN SELECT * FROM follow_up_records r "
-                               "WHERE r.other_parent_of = ? ORDER BY r.id",
-                               -1, &q, nullptr),
-            SQLITE_OK);
-  std::string plan;
-  while (sqlite3_step(q) == SQLITE_ROW) {
-    plan += reinterpret_cast<const char*>(sqlite3_column_text(q, 3));
-    plan += "\n";
+  const struct {
+    const char* sql;
+    const char* index;
+  } lookups[] = {
+      {"SELECT * FROM follow_up_records r WHERE r.other_parent_of = ? ORDER BY r.id",
+       "SEARCH r USING INDEX follow_up_records_other_parent"},
+      {"SELECT * FROM referrals WHERE record_id = ? ORDER BY id",
+       "SEARCH referrals USING INDEX referrals_record"},
+      {"SELECT * FROM referrals WHERE team_user_id = ? ORDER BY id DESC LIMIT ?",
+       "SEARCH referrals USING INDEX referrals_team"},
+  };
+  for (const auto& l : lookups) {
+    const std::string plan = Plan(db, l.sql);
+    EXPECT_NE(plan.find(l.index), std::string::npos) << l.sql << "\n" << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << l.sql << "\n" << plan;  // in order
   }
-  sqlite3_finalize(q);
   sqlite3_close(db);
-  EXPECT_NE(plan.find("SEARCH r USING INDEX follow_up_records_other_parent"), std::string::npos)
-      << plan;
-  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // read in order
 }
 
 }  // namespace
