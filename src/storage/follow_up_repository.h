@@ -21,6 +21,7 @@
 
 #include "core/status.h"
 #include "domain/common/types.h"
+#include "storage/records.h"
 
 namespace parcours::storage {
 
@@ -138,6 +139,9 @@ class FollowUpRepository {
   // Oldest screening first (by the screening's creation time).
   virtual Result<std::vector<RecordScreeningLink>> ListRecordScreenings(
       std::string_view record_id) = 0;
+  // The linked screenings themselves, in the same order: one read for a
+  // record page, where a lookup per screening cost a round trip each.
+  virtual Result<std::vector<ScreeningRecord>> ListLinkedScreenings(std::string_view record_id) = 0;
 
   // --- notes ----------------------------------------------------------------
   virtual Status InsertNote(const RecordNote& n) = 0;

@@ -144,11 +144,18 @@ Result<RecordView> RecordService::Open(const domain::Principal& p, std::string_v
     }
     auto links = tx.follow_up().ListRecordScreenings(v.record.id);
     if (!links.ok()) return links.status();
-    for (auto& l : *links) {
-      auto s = tx.FindScreening(l.screening_id);
-      if (!s.ok()) return s.status();
-      if (!*s) return Status::Internal("linked screening is missing: " + l.screening_id);
-      v.screenings.push_back({std::move(l), std::move(**s)});
+    auto linked = tx.follow_up().ListLinkedScreenings(v.record.id);
+    if (!linked.ok()) return linked.status();
+    // The same order on both sides (the screening's time, then its id).
+    if (linked->size() != links->size()) {
+      return Status::Internal("linked screenings of " + v.record.id + " do not match its links");
+    }
+    for (std::size_t i = 0; i < links->size(); ++i) {
+      auto& l = (*links)[i];
+      if ((*linked)[i].id != l.screening_id) {
+        return Status::Internal("linked screening out of order: " + l.screening_id);
+      }
+      v.screenings.push_back({std::move(l), std::move((*linked)[i])});
     }
     std::map<std::string, std::string> names;
     auto notes = tx.follow_up().ListNotes(v.record.id);

@@ -52,6 +52,11 @@ constexpr StatementDef kListAttached{
     "SELECT l.record_id, l.screening_id, l.attached_by, l.attached_at, l.via "
     "FROM follow_up_screenings l JOIN screenings s ON s.id = l.screening_id "
     "WHERE l.record_id = $1 ORDER BY s.created_at, s.id COLLATE \"C\""};
+constexpr StatementDef kListLinkedScreenings{
+    "parcours_fu_list_linked_screenings",
+    "SELECT " PARCOURS_SCREENING_COLS
+    " FROM screenings WHERE id IN (SELECT screening_id FROM follow_up_screenings "
+    "WHERE record_id = $1) ORDER BY created_at, id COLLATE \"C\""};
 
 constexpr StatementDef kInsertNote{
     "parcours_fu_insert_note",
@@ -172,6 +177,10 @@ class PostgresFollowUp : public FollowUpRepository, private TxnStatements {
       std::string_view record_id) override {
     return All(kListAttached, Params().Text(record_id), ReadScreeningLink<Row>,
                "follow_up_screenings");
+  }
+
+  Result<std::vector<ScreeningRecord>> ListLinkedScreenings(std::string_view record_id) override {
+    return All(kListLinkedScreenings, Params().Text(record_id), ReadScreening<Row>, "screenings");
   }
 
   Status InsertNote(const RecordNote& n) override {
