@@ -18,8 +18,9 @@
 # as a parent does (three requests each: the first step's POST, the answers'
 # POST that stores the screening and redirects, the GET of the result page)
 # against nginx serving the same result page as a static file (from a
-# temporary directory its workers can read, wherever the checkout lives). After each run the rows on disk are counted against the
-# requests wrk completed (every acknowledged screening must be there).
+# temporary directory its workers can read, wherever the checkout lives).
+# After each run the rows on disk are counted against the requests wrk
+# completed (every acknowledged screening must be there).
 # Limits this script raises, and why: every request comes from one address
 # (127.0.0.1), so the per-address screening limit (--screening-limit, 30 an
 # hour by default) is raised to 100,000,000 for every server it starts;

@@ -59,6 +59,12 @@ struct RecordScreeningLink {
   bool operator==(const RecordScreeningLink&) const = default;
 };
 
+// A linked screening with its link (a record page reads both at once).
+struct LinkedScreening {
+  RecordScreeningLink link;
+  ScreeningRecord screening;
+};
+
 struct RecordNote {
   std::string id;
   std::string record_id;
@@ -139,9 +145,9 @@ class FollowUpRepository {
   // Oldest screening first (by the screening's creation time).
   virtual Result<std::vector<RecordScreeningLink>> ListRecordScreenings(
       std::string_view record_id) = 0;
-  // The linked screenings themselves, in the same order: one read for a
+  // The same links with their screenings, in the same order: one read for a
   // record page, where a lookup per screening cost a round trip each.
-  virtual Result<std::vector<ScreeningRecord>> ListLinkedScreenings(std::string_view record_id) = 0;
+  virtual Result<std::vector<LinkedScreening>> ListLinkedScreenings(std::string_view record_id) = 0;
 
   // --- notes ----------------------------------------------------------------
   virtual Status InsertNote(const RecordNote& n) = 0;

@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -409,10 +410,32 @@ RecordMember ReadMember(Row& q) {
   return RecordMember{q.Text(0), q.Text(1), q.Text(2), q.Int(3)};
 }
 
-// follow_up_screenings: record_id, screening_id, attached_by, attached_at, via.
+// follow_up_screenings: record_id, screening_id, attached_by, attached_at, via,
+// from column `first`.
+template <class Row>
+RecordScreeningLink ReadScreeningLinkAt(Row& q, int first) {
+  return RecordScreeningLink{q.Text(first), q.Text(first + 1), q.Text(first + 2), q.Int(first + 3),
+                             q.Text(first + 4)};
+}
 template <class Row>
 RecordScreeningLink ReadScreeningLink(Row& q) {
-  return RecordScreeningLink{q.Text(0), q.Text(1), q.Text(2), q.Int(3), q.Text(4)};
+  return ReadScreeningLinkAt(q, 0);
+}
+
+// Columns in a comma-separated list such as PARCOURS_SCREENING_COLS.
+constexpr int ColumnCount(std::string_view cols) {
+  int n = 1;
+  for (char c : cols) n += c == ',' ? 1 : 0;
+  return n;
+}
+
+// PARCOURS_SCREENING_COLS, then the follow_up_screenings columns.
+template <class Row>
+Result<LinkedScreening> ReadLinkedScreening(Row& q) {
+  auto s = ReadScreening(q);
+  if (!s.ok()) return s.status();
+  return LinkedScreening{ReadScreeningLinkAt(q, ColumnCount(PARCOURS_SCREENING_COLS)),
+                         std::move(*s)};
 }
 
 // follow_up_notes: id, record_id, author_id, created_at, text_sealed.

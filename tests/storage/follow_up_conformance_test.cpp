@@ -161,15 +161,17 @@ TEST_F(FollowUpConformance, ScreeningsInScreeningOrderNotesAndOtherParent) {
       EXPECT_EQ(links->at(1),
                 (RecordScreeningLink{"r1", "s-late", "sf", 1754500000000, "share_code"}));
     }
-    // The screenings themselves, in the links' order.
+    // The same links with their screenings, in the same order.
     auto linked = f.ListLinkedScreenings("r1");
     if (!linked.ok()) return linked.status();
     EXPECT_EQ(linked->size(), 2u);
-    if (linked->size() == 2) {
-      EXPECT_EQ(linked->at(0).id, "s-early");
-      EXPECT_EQ(linked->at(1).id, "s-late");
-      EXPECT_EQ(linked->at(1).answers.size(), 10u);
-      EXPECT_EQ(linked->at(1).score, 14);
+    if (linked->size() == 2 && links->size() == 2) {
+      EXPECT_EQ(linked->at(0).link, links->at(0));
+      EXPECT_EQ(linked->at(1).link, links->at(1));
+      EXPECT_EQ(linked->at(0).screening.id, "s-early");
+      EXPECT_EQ(linked->at(1).screening.id, "s-late");
+      EXPECT_EQ(linked->at(1).screening.answers.size(), 10u);
+      EXPECT_EQ(linked->at(1).screening.score, 14);
     }
     auto none = f.ListLinkedScreenings("no-such-record");
     if (!none.ok()) return none.status();

@@ -142,21 +142,9 @@ Result<RecordView> RecordService::Open(const domain::Principal& p, std::string_v
     if (auto birth = domain::ParseIsoDate(v.identity.child_birth_date)) {
       v.next = domain::NextScreeningDates(*birth, timing_);
     }
-    auto links = tx.follow_up().ListRecordScreenings(v.record.id);
-    if (!links.ok()) return links.status();
     auto linked = tx.follow_up().ListLinkedScreenings(v.record.id);
     if (!linked.ok()) return linked.status();
-    // The same order on both sides (the screening's time, then its id).
-    if (linked->size() != links->size()) {
-      return Status::Internal("linked screenings of " + v.record.id + " do not match its links");
-    }
-    for (std::size_t i = 0; i < links->size(); ++i) {
-      auto& l = (*links)[i];
-      if ((*linked)[i].id != l.screening_id) {
-        return Status::Internal("linked screening out of order: " + l.screening_id);
-      }
-      v.screenings.push_back({std::move(l), std::move((*linked)[i])});
-    }
+    v.screenings = std::move(*linked);
     std::map<std::string, std::string> names;
     auto notes = tx.follow_up().ListNotes(v.record.id);
     if (!notes.ok()) return notes.status();

@@ -43,10 +43,7 @@ struct NewRecordInput {
   std::optional<std::string> territory;
 };
 
-struct AttachedScreening {
-  storage::RecordScreeningLink link;
-  storage::ScreeningRecord screening;
-};
+using AttachedScreening = storage::LinkedScreening;
 
 struct RecordNoteView {
   std::string author_name;

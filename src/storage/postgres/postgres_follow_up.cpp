@@ -55,8 +55,9 @@ constexpr StatementDef kListAttached{
 constexpr StatementDef kListLinkedScreenings{
     "parcours_fu_list_linked_screenings",
     "SELECT " PARCOURS_SCREENING_COLS
-    " FROM screenings WHERE id IN (SELECT screening_id FROM follow_up_screenings "
-    "WHERE record_id = $1) ORDER BY created_at, id COLLATE \"C\""};
+    ", l.record_id, l.screening_id, l.attached_by, l.attached_at, l.via "
+    "FROM follow_up_screenings l JOIN screenings s ON s.id = l.screening_id "
+    "WHERE l.record_id = $1 ORDER BY s.created_at, s.id COLLATE \"C\""};
 
 constexpr StatementDef kInsertNote{
     "parcours_fu_insert_note",
@@ -179,8 +180,9 @@ class PostgresFollowUp : public FollowUpRepository, private TxnStatements {
                "follow_up_screenings");
   }
 
-  Result<std::vector<ScreeningRecord>> ListLinkedScreenings(std::string_view record_id) override {
-    return All(kListLinkedScreenings, Params().Text(record_id), ReadScreening<Row>, "screenings");
+  Result<std::vector<LinkedScreening>> ListLinkedScreenings(std::string_view record_id) override {
+    return All(kListLinkedScreenings, Params().Text(record_id), ReadLinkedScreening<Row>,
+               "follow_up_screenings");
   }
 
   Status InsertNote(const RecordNote& n) override {

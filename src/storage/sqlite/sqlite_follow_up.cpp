@@ -46,8 +46,9 @@ constexpr const char* kListAttached =
     "WHERE l.record_id = ? ORDER BY s.created_at, s.id";
 constexpr const char* kListLinkedScreenings =
     "SELECT " PARCOURS_SCREENING_COLS
-    " FROM screenings WHERE id IN (SELECT screening_id FROM follow_up_screenings "
-    "WHERE record_id = ?) ORDER BY created_at, id";
+    ", l.record_id, l.screening_id, l.attached_by, l.attached_at, l.via "
+    "FROM follow_up_screenings l JOIN screenings s ON s.id = l.screening_id "
+    "WHERE l.record_id = ? ORDER BY s.created_at, s.id";
 
 constexpr const char* kInsertNote =
     "INSERT INTO follow_up_notes (id, record_id, author_id, created_at, text_sealed) "
@@ -164,10 +165,10 @@ class SqliteFollowUp : public FollowUpRepository, private TxnStatements {
     return All(q, ReadScreeningLink<const Stmt>);
   }
 
-  Result<std::vector<ScreeningRecord>> ListLinkedScreenings(std::string_view record_id) override {
+  Result<std::vector<LinkedScreening>> ListLinkedScreenings(std::string_view record_id) override {
     Stmt q(c_, kListLinkedScreenings);
     q.Bind(record_id);
-    return All(q, ReadScreening<const Stmt>);
+    return All(q, ReadLinkedScreening<const Stmt>);
   }
 
   Status InsertNote(const RecordNote& n) override {
